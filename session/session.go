@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -20,6 +22,9 @@ var (
 	ErrLocked = errors.New("session busy")
 	// ErrUnavailable wraps a failure of the backing store (Redis down).
 	ErrUnavailable = errors.New("session store unavailable")
+	// ErrInvalid means Save was given a session it must not store (no id, or
+	// a "$"-prefixed name among the public variables). Nothing was written.
+	ErrInvalid = errors.New("invalid session")
 )
 
 // Entry is one public transcript line, as the widget's history shows it.
@@ -52,9 +57,15 @@ type Session struct {
 	// Transcript holds the last MaxTranscript public messages.
 	Transcript []Entry `json:"transcript,omitempty"`
 
+	// Verifications counts verification attempts (order number + e-mail
+	// checks) in this session.
+	Verifications int `json:"verifications,omitempty"`
 	// Failures counts failed verifications in this session.
 	Failures int `json:"failures,omitempty"`
 
+	// Created is set by the store on the first Save when zero; Updated is
+	// set by the store on every Save. The session expires when it has not
+	// been saved for the store's TTL.
 	Created time.Time `json:"created"`
 	Updated time.Time `json:"updated"`
 
@@ -66,6 +77,10 @@ type Session struct {
 // MaxTranscript is how many public messages a session keeps for history.
 const MaxTranscript = 50
 
+// PrivatePrefix starts the name of every private variable. Such a name is
+// never shown to a client, whatever map it is found in.
+const PrivatePrefix = "$"
+
 // PublicView is what a client may be shown of a session: it has no field
 // that could hold a private variable.
 type PublicView struct {
@@ -76,9 +91,100 @@ type PublicView struct {
 	Transcript []Entry
 }
 
-// View returns the session's public view.
+// View returns the session's public view. Vars is a copy of Public without
+// any "$"-prefixed name (Save refuses such names, View drops them as a
+// second line of defence); Transcript is a copy of the last MaxTranscript
+// entries. Changing the view does not change the session.
 func (s *Session) View() PublicView {
-	return PublicView{ID: s.ID, Bot: s.Bot, Lang: s.Lang, Vars: s.Public, Transcript: s.Transcript}
+	var vars map[string]any
+	if s.Public != nil {
+		vars = make(map[string]any, len(s.Public))
+		for k, v := range s.Public {
+			if !strings.HasPrefix(k, PrivatePrefix) {
+				vars[k] = v
+			}
+		}
+	}
+	tr := s.Transcript
+	if len(tr) > MaxTranscript {
+		tr = tr[len(tr)-MaxTranscript:]
+	}
+	var transcript []Entry
+	if tr != nil {
+		transcript = append(make([]Entry, 0, len(tr)), tr...)
+	}
+	return PublicView{ID: s.ID, Bot: s.Bot, Lang: s.Lang, Vars: vars, Transcript: transcript}
+}
+
+// Append adds public messages to the transcript, keeping only the last
+// MaxTranscript.
+func (s *Session) Append(e ...Entry) {
+	s.Transcript = append(s.Transcript, e...)
+	if n := len(s.Transcript); n > MaxTranscript {
+		// Copy down so the dropped entries do not stay reachable forever.
+		s.Transcript = append(s.Transcript[:0:0], s.Transcript[n-MaxTranscript:]...)
+	}
+}
+
+// Clone returns a deep copy of s, as a round trip through a store would
+// (variable values are copied through JSON, so numbers become float64).
+func (s *Session) Clone() (*Session, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("clone session %s: %w", s.ID, err)
+	}
+	var c Session
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("clone session %s: %w", s.ID, err)
+	}
+	return &c, nil
+}
+
+// validate reports why s must not be stored.
+func (s *Session) validate() error {
+	if s.ID == "" {
+		return fmt.Errorf("%w: empty id", ErrInvalid)
+	}
+	if s.Version < 0 {
+		return fmt.Errorf("%w: negative version %d", ErrInvalid, s.Version)
+	}
+	for k := range s.Public {
+		if strings.HasPrefix(k, PrivatePrefix) {
+			// Keep the name out of the error: private names stay private.
+			return fmt.Errorf("%w: a private variable is among the public ones", ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// encode validates s, trims its transcript, stamps its times and returns
+// the stored form.
+func (s *Session) encode(now time.Time) ([]byte, error) {
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	if len(s.Transcript) > MaxTranscript {
+		s.Append()
+	}
+	if s.Created.IsZero() {
+		s.Created = now
+	}
+	s.Updated = now
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("%w: encode: %v", ErrInvalid, err)
+	}
+	return b, nil
+}
+
+// decodeSession parses the stored form and sets the stored version.
+func decodeSession(b []byte, version int64) (*Session, error) {
+	var s Session
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("decode stored session: %w", err)
+	}
+	s.Version = version
+	return &s, nil
 }
 
 // Store keeps sessions. Implementations are safe for concurrent use.

@@ -1,0 +1,241 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Defaults used when an Options field is zero.
+const (
+	// DefaultTTL is how long an idle session lives.
+	DefaultTTL = 30 * time.Minute
+	// DefaultLockTTL is how long a turn lock lives when its owner neither
+	// releases it nor exits cleanly. It must exceed the bot's turn timeout.
+	DefaultLockTTL = 30 * time.Second
+	// DefaultLockPoll caps the wait between two attempts to take a busy
+	// lock (and, for the Redis semaphore, a full slot).
+	DefaultLockPoll = 50 * time.Millisecond
+)
+
+// MemoryOptions configures a MemoryStore. The zero value is ready to use.
+type MemoryOptions struct {
+	// TTL is how long a session lives after its last Save. Zero means
+	// DefaultTTL.
+	TTL time.Duration
+	// LockTTL is how long a turn lock lives if it is not released. Zero
+	// means DefaultLockTTL.
+	LockTTL time.Duration
+	// LockPoll caps the wait between checks of a busy lock whose owner
+	// has not released it (a released lock wakes waiters at once). Zero
+	// means DefaultLockPoll.
+	LockPoll time.Duration
+	// Now is the clock used for expiry. Nil means time.Now.
+	Now func() time.Time
+}
+
+// MemoryStore is a Store kept in process memory: the embedded default for
+// a single instance. Sessions are stored encoded, so a session read back is
+// never aliased with one a caller still holds. It is safe for concurrent
+// use.
+type MemoryStore struct {
+	ttl      time.Duration
+	lockTTL  time.Duration
+	lockPoll time.Duration
+	now      func() time.Time
+
+	mu       sync.Mutex
+	sessions map[string]memSession
+	locks    map[string]*memLock
+	sweepAt  int // map size at which Save next drops expired entries
+}
+
+type memSession struct {
+	data    []byte
+	version int64
+	expires time.Time
+}
+
+type memLock struct {
+	expires  time.Time
+	released chan struct{} // closed when the lock is released or taken over
+}
+
+// minSweep is the smallest map size at which expired entries are swept.
+const minSweep = 1024
+
+// NewMemoryStore returns an empty in-memory store.
+func NewMemoryStore(opts MemoryOptions) *MemoryStore {
+	m := &MemoryStore{
+		ttl:      opts.TTL,
+		lockTTL:  opts.LockTTL,
+		lockPoll: opts.LockPoll,
+		now:      opts.Now,
+		sessions: make(map[string]memSession),
+		locks:    make(map[string]*memLock),
+		sweepAt:  minSweep,
+	}
+	if m.ttl <= 0 {
+		m.ttl = DefaultTTL
+	}
+	if m.lockTTL <= 0 {
+		m.lockTTL = DefaultLockTTL
+	}
+	if m.lockPoll <= 0 {
+		m.lockPoll = DefaultLockPoll
+	}
+	if m.now == nil {
+		m.now = time.Now
+	}
+	return m
+}
+
+// Get returns a copy of the live session with that id, or an error
+// wrapping ErrNotFound. It does not extend the session's life.
+func (m *MemoryStore) Get(ctx context.Context, id string) (*Session, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("get session %s: %w", id, err)
+	}
+	m.mu.Lock()
+	e, ok := m.liveLocked(id, m.now())
+	m.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("get session %s: %w", id, ErrNotFound)
+	}
+	s, err := decodeSession(e.data, e.version)
+	if err != nil {
+		return nil, fmt.Errorf("get session %s: %w", id, err)
+	}
+	return s, nil
+}
+
+// liveLocked returns the unexpired session id, dropping an expired one.
+// m.mu must be held.
+func (m *MemoryStore) liveLocked(id string, now time.Time) (memSession, bool) {
+	e, ok := m.sessions[id]
+	if ok && !now.Before(e.expires) {
+		delete(m.sessions, id)
+		return memSession{}, false
+	}
+	return e, ok
+}
+
+// Save stores s if s.Version is the stored version (0: the session must
+// not exist), then sets s.Version to the new version, stamps s.Created (if
+// zero) and s.Updated, trims s.Transcript to MaxTranscript and restarts the
+// idle expiry. It returns an error wrapping ErrConflict when another writer
+// saved first, ErrNotFound when s.Version > 0 but the session has expired or
+// was deleted (it is not resurrected), ErrInvalid for a session that must
+// not be stored. On error nothing is written and s is unchanged.
+func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("save session %s: %w", s.ID, err)
+	}
+	now := m.now()
+	c := *s
+	data, err := c.encode(now)
+	if err != nil {
+		return fmt.Errorf("save session %s: %w", s.ID, err)
+	}
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cur, ok := m.liveLocked(s.ID, now)
+	switch {
+	case !ok && s.Version > 0:
+		return fmt.Errorf("save session %s: %w", s.ID, ErrNotFound)
+	case ok && cur.version != s.Version:
+		return fmt.Errorf("save session %s at version %d (stored %d): %w", s.ID, s.Version, cur.version, ErrConflict)
+	}
+	m.sweepLocked(now)
+	m.sessions[s.ID] = memSession{data: data, version: s.Version + 1, expires: now.Add(m.ttl)}
+	*s = c
+	s.Version++
+	return nil
+}
+
+// sweepLocked drops expired sessions and locks once the maps have grown
+// past sweepAt, so the cost is amortised over many Saves. m.mu must be
+// held.
+func (m *MemoryStore) sweepLocked(now time.Time) {
+	if len(m.sessions)+len(m.locks) < m.sweepAt {
+		return
+	}
+	for id, e := range m.sessions {
+		if !now.Before(e.expires) {
+			delete(m.sessions, id)
+		}
+	}
+	for id, l := range m.locks {
+		if !now.Before(l.expires) {
+			delete(m.locks, id)
+			close(l.released)
+		}
+	}
+	m.sweepAt = max(minSweep, 2*(len(m.sessions)+len(m.locks)))
+}
+
+// Lock takes the turn lock of session id, waiting until it is free or ctx
+// ends (then the error wraps ErrLocked and the context's error). A lock
+// not released within the store's LockTTL expires and may be taken by
+// another turn; the returned func then releases nothing, and the stale
+// owner's Save fails with ErrConflict if the new owner saved. Calling the
+// func more than once is harmless.
+func (m *MemoryStore) Lock(ctx context.Context, id string) (func(), error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
+		}
+		m.mu.Lock()
+		now := m.now()
+		l := m.locks[id]
+		if l == nil || !now.Before(l.expires) {
+			if l != nil {
+				close(l.released) // taken over: the old owner's unlock is a no-op
+			}
+			nl := &memLock{expires: now.Add(m.lockTTL), released: make(chan struct{})}
+			m.locks[id] = nl
+			m.mu.Unlock()
+			var once sync.Once
+			return func() { once.Do(func() { m.unlock(id, nl) }) }, nil
+		}
+		wait := min(l.expires.Sub(now), m.lockPoll)
+		released := l.released
+		m.mu.Unlock()
+
+		t := time.NewTimer(wait)
+		select {
+		case <-released:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+	}
+}
+
+// unlock releases l if it still holds the lock of id.
+func (m *MemoryStore) unlock(id string, l *memLock) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.locks[id] == l {
+		delete(m.locks, id)
+		close(l.released)
+	}
+}
+
+// Delete removes session id. Deleting a missing session is not an error.
+func (m *MemoryStore) Delete(ctx context.Context, id string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("delete session %s: %w", id, err)
+	}
+	m.mu.Lock()
+	delete(m.sessions, id)
+	m.mu.Unlock()
+	return nil
+}
+
+// Ping always succeeds: memory is always reachable.
+func (m *MemoryStore) Ping(ctx context.Context) error { return nil }
+
+var _ Store = (*MemoryStore)(nil)

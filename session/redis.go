@@ -1,0 +1,392 @@
+package session
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// NewRedisClient returns a go-redis universal client for url. It does no
+// I/O (a bad address shows at the first command; call Store.Ping at
+// startup). The caller closes the client after everything that uses it.
+//
+// Accepted forms (user, password, db and the query are optional):
+//
+//	redis://[user:pass@]host:port/db          a single server
+//	rediss://[user:pass@]host:port/db         the same over TLS
+//	unix://[user:pass@]/path/redis.sock?db=N  a single server over a socket
+//	redis://h1:p1,h2:p2,h3:p3/0?master_name=M Sentinel: the hosts are the
+//	    sentinels (the userinfo authenticates to them; pass the master's
+//	    own credentials as ?username=&password=)
+//	redis://[user:pass@]h1:p1,h2:p2           Cluster: two or more hosts
+//	    without master_name (db must be 0); ?cluster=true makes a single
+//	    seed host a Cluster too
+//
+// Extra hosts may also be given as go-redis's own ?addr=h2:p2&addr=h3:p3.
+// Other query parameters are go-redis options in snake case
+// (dial_timeout=2s, read_timeout=1s, max_retries=2, pool_size=20, ...);
+// unknown ones are an error. The client honours context deadlines unless
+// ?context_timeout_enabled=false is given. Errors never contain the
+// password.
+func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
+	norm, extra, err := splitHosts(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(norm)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error repeats the URL, password included
+		}
+		return nil, fmt.Errorf("parse redis URL: %v", err)
+	}
+	if u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix" {
+		return nil, fmt.Errorf("parse redis URL: scheme %q: want redis, rediss or unix", u.Scheme)
+	}
+	q := u.Query()
+	ctxTimeout, err := popBool(q, "context_timeout_enabled", true)
+	if err != nil {
+		return nil, err
+	}
+	cluster, err := popBool(q, "cluster", false)
+	if err != nil {
+		return nil, err
+	}
+	q["addr"] = append(extra, q["addr"]...)
+	if len(q["addr"]) == 0 {
+		delete(q, "addr")
+	}
+	master := q.Get("master_name")
+	if u.Scheme == "unix" && (master != "" || cluster || len(q["addr"]) > 0) {
+		return nil, errors.New("parse redis URL: a unix socket URL names a single server")
+	}
+	u.RawQuery = q.Encode()
+
+	switch {
+	case master != "":
+		o, err := redis.ParseFailoverURL(u.String())
+		if err != nil {
+			return nil, fmt.Errorf("parse redis sentinel URL: %v", err)
+		}
+		o.ContextTimeoutEnabled = ctxTimeout
+		return redis.NewFailoverClient(o), nil
+	case cluster || len(q["addr"]) > 0:
+		switch strings.Trim(u.Path, "/") {
+		case "", "0":
+			u.Path = ""
+		default:
+			return nil, errors.New("parse redis cluster URL: a cluster has only database 0")
+		}
+		o, err := redis.ParseClusterURL(u.String())
+		if err != nil {
+			return nil, fmt.Errorf("parse redis cluster URL: %v", err)
+		}
+		o.ContextTimeoutEnabled = ctxTimeout
+		return redis.NewClusterClient(o), nil
+	default:
+		o, err := redis.ParseURL(u.String())
+		if err != nil {
+			return nil, fmt.Errorf("parse redis URL: %v", err)
+		}
+		o.ContextTimeoutEnabled = ctxTimeout
+		return redis.NewClient(o), nil
+	}
+}
+
+// splitHosts turns "scheme://[userinfo@]h1,h2,h3/rest" into the URL with
+// only h1 and the list h2, h3. It works on the raw string because
+// net/url rejects a comma-separated host list with IPv6 literals.
+func splitHosts(raw string) (string, []string, error) {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "", nil, errors.New("parse redis URL: want scheme://host:port")
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority, tail := rest[:end], rest[end:]
+	userinfo, hosts := "", authority
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		userinfo, hosts = authority[:i+1], authority[i+1:]
+	}
+	list := strings.Split(hosts, ",")
+	for _, h := range list[1:] {
+		if h == "" {
+			return "", nil, errors.New("parse redis URL: empty host in the host list")
+		}
+	}
+	return scheme + "://" + userinfo + list[0] + tail, list[1:], nil
+}
+
+// popBool removes query parameter name and parses it.
+func popBool(q url.Values, name string, def bool) (bool, error) {
+	if !q.Has(name) {
+		return def, nil
+	}
+	v := q.Get(name)
+	q.Del(name)
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("parse redis URL: %s=%q: want true or false", name, v)
+	}
+	return b, nil
+}
+
+// RedisOptions configures a RedisStore. The zero value is ready to use.
+type RedisOptions struct {
+	// Prefix starts every key the store writes. Zero means
+	// "samoobsluha:". Give tests their own prefix.
+	Prefix string
+	// TTL is how long a session lives after its last Save. Zero means
+	// DefaultTTL. Redis keeps time in milliseconds, so tests can use
+	// short TTLs.
+	TTL time.Duration
+	// LockTTL is how long a turn lock lives if it is not released. Zero
+	// means DefaultLockTTL. It must exceed the bot's turn timeout.
+	LockTTL time.Duration
+	// LockPoll caps the backoff between attempts to take a busy lock
+	// (starting at 2 ms, doubling). Zero means DefaultLockPoll.
+	LockPoll time.Duration
+	// Now stamps Created and Updated. Nil means time.Now. Expiry uses
+	// Redis's own clock.
+	Now func() time.Time
+}
+
+// DefaultPrefix starts every key of a RedisStore whose Options.Prefix is
+// empty.
+const DefaultPrefix = "samoobsluha:"
+
+// releaseTimeout bounds the unlock and release calls, which run after the
+// caller's context may have ended.
+const releaseTimeout = 2 * time.Second
+
+// RedisStore is a Store in Redis, shared by all instances. It does not own
+// the client: the caller closes it after the store's last use. It is safe
+// for concurrent use.
+//
+// Round trips per call (EVALSHA falls back to EVAL once after a Redis
+// restart or SCRIPT FLUSH, adding one): Get 1 (HMGET), Save 1 (EVALSHA),
+// Lock 1 when uncontended (SET NX PX; one more per poll while busy),
+// unlock 1 (EVALSHA), Delete 1, Ping 1.
+type RedisStore struct {
+	c        redis.UniversalClient
+	prefix   string
+	ttl      time.Duration
+	lockTTL  time.Duration
+	lockPoll time.Duration
+	now      func() time.Time
+}
+
+// NewRedisStore returns a store that keeps sessions in Redis through c.
+func NewRedisStore(c redis.UniversalClient, opts RedisOptions) *RedisStore {
+	r := &RedisStore{
+		c:        c,
+		prefix:   opts.Prefix,
+		ttl:      opts.TTL,
+		lockTTL:  opts.LockTTL,
+		lockPoll: opts.LockPoll,
+		now:      opts.Now,
+	}
+	if r.prefix == "" {
+		r.prefix = DefaultPrefix
+	}
+	if r.ttl <= 0 {
+		r.ttl = DefaultTTL
+	}
+	if r.lockTTL <= 0 {
+		r.lockTTL = DefaultLockTTL
+	}
+	if r.lockPoll <= 0 {
+		r.lockPoll = DefaultLockPoll
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	return r
+}
+
+func (r *RedisStore) sessionKey(id string) string { return r.prefix + "session:" + id }
+func (r *RedisStore) lockKey(id string) string    { return r.prefix + "lock:" + id }
+
+// saveScript is the versioned write: KEYS[1] the session hash, ARGV[1] the
+// version the writer loaded (0: new), ARGV[2] the encoded session,
+// ARGV[3] the TTL in ms. It returns the new version, -1 on a version
+// conflict, -2 when a loaded session no longer exists.
+var saveScript = redis.NewScript(`
+local v = redis.call('HGET', KEYS[1], 'v')
+if not v then
+  if ARGV[1] ~= '0' then return -2 end
+  v = 0
+else
+  v = tonumber(v)
+  if v ~= tonumber(ARGV[1]) then return -1 end
+end
+redis.call('HSET', KEYS[1], 'v', v + 1, 'd', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return v + 1
+`)
+
+// unlockScript deletes KEYS[1] only if it still holds token ARGV[1].
+var unlockScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`)
+
+// Get returns the live session with that id, or an error wrapping
+// ErrNotFound, or ErrUnavailable when Redis cannot be reached. It does not
+// extend the session's life. One round trip.
+func (r *RedisStore) Get(ctx context.Context, id string) (*Session, error) {
+	vals, err := r.c.HMGet(ctx, r.sessionKey(id), "v", "d").Result()
+	if err != nil {
+		return nil, storeError("get session "+id, err)
+	}
+	vs, ok1 := vals[0].(string)
+	data, ok2 := vals[1].(string)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("get session %s: %w", id, ErrNotFound)
+	}
+	v, err := strconv.ParseInt(vs, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("get session %s: stored version %q: %w", id, vs, err)
+	}
+	s, err := decodeSession([]byte(data), v)
+	if err != nil {
+		return nil, fmt.Errorf("get session %s: %w", id, err)
+	}
+	return s, nil
+}
+
+// Save stores s if s.Version is the stored version (0: the session must
+// not exist), then sets s.Version to the new version, stamps s.Created (if
+// zero) and s.Updated, trims s.Transcript to MaxTranscript and restarts the
+// idle expiry. It returns an error wrapping ErrConflict when another writer
+// saved first, ErrNotFound when s.Version > 0 but the session has expired or
+// was deleted (it is not resurrected), ErrInvalid for a session that must
+// not be stored, ErrUnavailable when Redis cannot be reached (the write may
+// or may not have happened). On error s is unchanged. One round trip.
+func (r *RedisStore) Save(ctx context.Context, s *Session) error {
+	c := *s
+	data, err := c.encode(r.now())
+	if err != nil {
+		return fmt.Errorf("save session %s: %w", s.ID, err)
+	}
+	nv, err := saveScript.Run(ctx, r.c, []string{r.sessionKey(s.ID)},
+		s.Version, data, r.ttl.Milliseconds()).Int64()
+	if err != nil {
+		return storeError("save session "+s.ID, err)
+	}
+	switch nv {
+	case -1:
+		return fmt.Errorf("save session %s at version %d: %w", s.ID, s.Version, ErrConflict)
+	case -2:
+		return fmt.Errorf("save session %s: %w", s.ID, ErrNotFound)
+	}
+	*s = c
+	s.Version = nv
+	return nil
+}
+
+// Lock takes the turn lock of session id (SET NX PX with a random owner
+// token), polling with a backoff capped at LockPoll until it is free or ctx
+// ends (then the error wraps ErrLocked and the context's error). A Redis
+// failure returns an error wrapping ErrUnavailable at once. A lock not
+// released within LockTTL expires; the stale owner's unlock then deletes
+// nothing and its Save fails with ErrConflict if the new owner saved.
+// The returned func releases the lock if it still holds it (one round
+// trip, bounded by its own timeout; if Redis cannot be reached the lock
+// simply expires). Calling it more than once is harmless.
+func (r *RedisStore) Lock(ctx context.Context, id string) (func(), error) {
+	key := r.lockKey(id)
+	token := rand.Text()
+	backoff := 2 * time.Millisecond
+	for {
+		ok, err := r.c.SetNX(ctx, key, token, r.lockTTL).Result()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
+			}
+			return nil, storeError("lock session "+id, err)
+		}
+		if ok {
+			var once sync.Once
+			return func() {
+				once.Do(func() {
+					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+					defer cancel()
+					// An error leaves the lock to expire; nothing to undo.
+					_ = unlockScript.Run(ctx, r.c, []string{key}, token).Err()
+				})
+			}, nil
+		}
+		if err := sleepCtx(ctx, jitter(backoff)); err != nil {
+			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, err)
+		}
+		backoff = min(2*backoff, r.lockPoll)
+	}
+}
+
+// Delete removes session id (not its lock). Deleting a missing session is
+// not an error. One round trip.
+func (r *RedisStore) Delete(ctx context.Context, id string) error {
+	if err := r.c.Del(ctx, r.sessionKey(id)).Err(); err != nil {
+		return storeError("delete session "+id, err)
+	}
+	return nil
+}
+
+// Ping reports whether Redis answers; the error wraps ErrUnavailable.
+func (r *RedisStore) Ping(ctx context.Context) error {
+	if err := r.c.Ping(ctx).Err(); err != nil {
+		return storeError("ping session store", err)
+	}
+	return nil
+}
+
+var _ Store = (*RedisStore)(nil)
+
+// storeError translates a go-redis error at the package boundary: it wraps
+// ErrUnavailable (and a context error, if that was the cause) and keeps
+// only the text of anything else, so no go-redis type leaks to callers.
+func storeError(op string, err error) error {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, context.Canceled)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, context.DeadlineExceeded)
+	default:
+		return fmt.Errorf("%s: %w: %v", op, ErrUnavailable, err)
+	}
+}
+
+// sleepCtx waits d or until ctx ends, returning the context's cause.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
+}
+
+// jitter returns a duration in [d/2, d], so pollers do not move in step.
+func jitter(d time.Duration) time.Duration {
+	if d < 2 {
+		return d
+	}
+	return d/2 + mrand.N(d/2+1)
+}
