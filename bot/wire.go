@@ -69,6 +69,7 @@ type HistoryEntry struct {
 	Text    string    `json:"text"`
 	Buttons []Button  `json:"buttons,omitempty"`
 	Links   []Link    `json:"links,omitempty"`
+	Image   string    `json:"image,omitempty"` // added: a QR payment image, as sent
 	At      time.Time `json:"at"`
 }
 
