@@ -449,25 +449,41 @@ func pathProblem(w string) string {
 // stripStandalone removes lines that hold only silent tags (comments, block
 // tags, button, qrpay) and whitespace, including their newline, so block
 // structure on its own lines leaves no blank lines behind. This extends
-// Handlebars' "standalone tag" rule to lines with several silent tags.
+// Handlebars' "standalone tag" rule to lines with several silent tags. When
+// the template ends with such a line, the newline before it goes too, so
+// the text does not end in a newline the author never meant.
 func stripStandalone(toks []token) []token {
 	type piece struct{ tok, from, to int }
 	dels := make(map[int][][2]int)
 	var line []piece
 	hasTag, allSilent := false, true
-	finish := func() {
+	lastNL := piece{tok: -1} // the newline ending the last kept line
+	finish := func(final bool) {
+		strip := false
 		if hasTag && allSilent {
-			blank := true
+			strip = true
 			for _, pc := range line {
 				if strings.Trim(toks[pc.tok].text[pc.from:pc.to], " \t\r\n") != "" {
-					blank = false
+					strip = false
 					break
 				}
 			}
-			if blank {
-				for _, pc := range line {
-					dels[pc.tok] = append(dels[pc.tok], [2]int{pc.from, pc.to})
+		}
+		switch {
+		case strip:
+			for _, pc := range line {
+				dels[pc.tok] = append(dels[pc.tok], [2]int{pc.from, pc.to})
+			}
+			if final && lastNL.tok >= 0 {
+				dels[lastNL.tok] = append(dels[lastNL.tok], [2]int{lastNL.from, lastNL.to})
+			}
+		case len(line) > 0:
+			if end := line[len(line)-1]; strings.HasSuffix(toks[end.tok].text[end.from:end.to], "\n") {
+				from := end.to - 1
+				if strings.HasSuffix(toks[end.tok].text[end.from:from], "\r") {
+					from--
 				}
+				lastNL = piece{end.tok, from, end.to}
 			}
 		}
 		line, hasTag, allSilent = line[:0], false, true
@@ -492,22 +508,27 @@ func stripStandalone(toks []token) []token {
 			}
 			end := start + k + 1
 			line = append(line, piece{i, start, end})
-			finish()
+			finish(false)
 			start = end
 		}
 	}
-	finish()
+	if hasTag || len(line) > 0 {
+		finish(true)
+	}
 	if len(dels) == 0 {
 		return toks
 	}
 	out := toks[:0:0]
 	for i, t := range toks {
 		if d, ok := dels[i]; ok {
+			sort.Slice(d, func(a, b int) bool { return d[a][0] < d[b][0] })
 			var sb strings.Builder
 			prev := 0
 			for _, r := range d {
-				sb.WriteString(t.text[prev:r[0]])
-				prev = r[1]
+				if r[0] >= prev {
+					sb.WriteString(t.text[prev:r[0]])
+				}
+				prev = max(prev, r[1])
 			}
 			sb.WriteString(t.text[prev:])
 			t.text = sb.String()
