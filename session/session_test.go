@@ -1,0 +1,67 @@
+package session_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/samoobsluha/samoobsluha/session"
+)
+
+// benchSession is a session of a realistic size: a full transcript and a
+// handful of variables.
+func benchSession(id string) *session.Session {
+	s := &session.Session{
+		ID: id, Bot: "default", Channel: "web", Lang: "cs",
+		Engine:  json.RawMessage(`{"box":12,"attempts":1,"pending":""}`),
+		Public:  map[string]any{"order_number": "2025000123", "status": "Odesláno", "carrier": "PPL"},
+		Private: map[string]any{"$email": "jana.novakova@example.cz", "$verified": true},
+	}
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	for i := range session.MaxTranscript {
+		s.Append(session.Entry{From: "bot", Text: fmt.Sprintf("Zpráva číslo %d: objednávka 2025000123 je ve stavu Odesláno.", i), At: at})
+	}
+	return s
+}
+
+// benchGetSave measures one turn's store work: Get, change, Save.
+func benchGetSave(b *testing.B, st session.Store) {
+	ctx := b.Context()
+	id := fmt.Sprintf("bench-%d", time.Now().UnixNano())
+	if err := st.Save(ctx, benchSession(id)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := st.Get(ctx, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Failures++
+		if err := st.Save(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestViewDropsPrivateNames(t *testing.T) {
+	s := &session.Session{ID: "v", Public: map[string]any{"a": "1", "$b": "2"}}
+	v := s.View()
+	if _, ok := v.Vars["$b"]; ok || v.Vars["a"] != "1" {
+		t.Errorf("View().Vars = %v, want only a", v.Vars)
+	}
+	if (&session.Session{}).View().Vars != nil {
+		t.Errorf("View() of a session without variables has non-nil Vars")
+	}
+}
+
+func TestAppendKeepsLast(t *testing.T) {
+	var s session.Session
+	for i := range session.MaxTranscript * 3 {
+		s.Append(session.Entry{Text: fmt.Sprint(i)})
+	}
+	if len(s.Transcript) != session.MaxTranscript || s.Transcript[0].Text != fmt.Sprint(session.MaxTranscript*2) {
+		t.Errorf("after %d Appends: %d entries from %q, want %d from %q", session.MaxTranscript*3, len(s.Transcript), s.Transcript[0].Text, session.MaxTranscript, fmt.Sprint(session.MaxTranscript*2))
+	}
+}
