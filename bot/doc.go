@@ -1,0 +1,93 @@
+// Package bot is the conversation runtime: it turns one client event (a
+// Request from the web widget, the telephony adapter or a scripted test)
+// into one Reply, by running the scenario's dialog engine against the
+// customer's session and the shop.
+//
+// # A turn
+//
+// Bot.Handle runs one turn under a deadline (Config.TurnTimeout):
+//
+//  1. take the session's turn lock (session.Store.Lock; it serialises the
+//     turns of one session across all server instances) and load it;
+//  2. step the dialog engine with the customer's input;
+//  3. while the engine asks for an action, run it through the apps (the
+//     seed's actions against Upgates) and feed the result back;
+//  4. save the session (versioned compare-and-set) and release the lock;
+//  5. render the messages for the channel: wire Messages, and on voice a
+//     Voice with speakable text and SSML (dialog/speech).
+//
+// Nothing is half done: if the save fails the customer gets *Error
+// CodeUnavailable ("try again") and the stored session is the one from
+// before the turn, so a retry starts from the same place.
+//
+// # Writes to the shop
+//
+// A retried request must never send a write (change_status, cancel_order,
+// append_note, overwrite_note) twice. Before a write is sent, bot saves the
+// session as it was loaded plus a pending journal entry keyed by a hash of
+// the app and its rendered parameters (one extra store round trip, only on
+// writes). The final save records the write's result. A later request in
+// the same session that would send the same write within Config.JournalTTL
+// gets the recorded result back without calling the shop; if the result is
+// unknown (the final save failed, or the call timed out and may have
+// landed) the scenario gets OutcomeError (its "shop is not answering"
+// exit) and the write is not repeated. A write that failed definitively
+// (the shop answered with an error) is forgotten, so the customer can try
+// again.
+//
+// # Failures
+//
+// A shop that does not answer, or answers 429/5xx, is not an error of the
+// turn: the apps return OutcomeError and the scenario's error exit answers
+// the customer. Handle returns *Error only for what the client must see:
+// CodeBadFrame (invalid request), CodeLocked, CodeUnavailable (the session
+// store or the failure counter cannot be reached, or the session is busy
+// past the deadline), CodeUnknownBot (Mux) and CodeInternal (a scenario or
+// program error, logged once at Error). Messages are polite, in the
+// session's language; they come from the single fallback table in
+// fallback.go.
+//
+// # Brute-force protection
+//
+// Failed verifications (apps.Result.VerifyFailed: an unknown order, an
+// e-mail or phone that does not match) are counted in Config.Failures per
+// session and per client address (web) or caller number (voice), so the
+// counts are shared across instances when the counter lives in Redis.
+// After Config.LockoutMax failures within Config.LockoutWindow any further
+// action returns *Error CodeLocked before reaching the shop, and the
+// session stays where it was (the turn is not saved). Other clients and
+// sessions are unaffected.
+//
+// # Sessions and privacy
+//
+// A hello with an unknown or expired id starts a new session with a new
+// id; a known id resumes it (history and the pending Expect). On voice
+// the call id is the session id. A text or button after the end of a
+// conversation starts the scenario again in the same session; a voice
+// hangup deletes the session.
+//
+// Public variables are in Session.Public and reach the client; private
+// ($) variables are in Session.Private and never do: replies carry only
+// the public map, and as a second line of defence every string value of a
+// private variable is scrubbed from outgoing messages. The transcript
+// (history) masks e-mail addresses and phone numbers the customer typed.
+// Logs carry session ids, boxes, app names and outcomes; customer text
+// only at Debug and only with Config.LogContent; personal data and $
+// values never.
+//
+// # Voice
+//
+// On the voice channel every reply has a Voice: what to say (links are
+// never read), SSML, the action (continue, hangup, transfer to
+// Output.Transfer or Config.TransferTo), and the expected input (numbers
+// by speech or keypad, e-mails by speech). Silence re-prompts the last
+// question twice, then says goodbye and hangs up. The caller's number is
+// normalised to E.164 and kept as the private variable $caller when
+// Config.PhoneVerify is set.
+//
+// # Concurrency and lifecycle
+//
+// A Bot and a Mux are safe for concurrent use and start no goroutines;
+// Handle returns when its turn is done. The bot does not own the store,
+// the counter or the apps it is given and never closes them.
+package bot

@@ -1,0 +1,79 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+)
+
+// failureKeys are the counters a failed verification increments: one per
+// session, and one per client address (web) or caller number (voice), so
+// that opening new sessions does not reset an attacker's count. Addresses
+// and numbers are hashed so the shared store holds no personal data in
+// key names.
+func (t *turn) failureKeys() []string {
+	keys := []string{"lockout:" + t.b.id + ":s:" + t.sess.ID}
+	if c := t.clientKey(); c != "" {
+		keys = append(keys, "lockout:"+t.b.id+":"+c)
+	}
+	return keys
+}
+
+func (t *turn) clientKey() string {
+	who, kind := "", ""
+	switch {
+	case t.channel == "voice":
+		if c, ok := t.st.Private["$caller"].(string); ok && c != "" {
+			who, kind = c, "p"
+		} else if c := normalisePhone(t.req.Caller, t.b.region); c != "" {
+			who, kind = c, "p"
+		}
+	case t.req.Client != "":
+		who, kind = t.req.Client, "c"
+	}
+	if who == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(who))
+	return kind + ":" + hex.EncodeToString(h[:12])
+}
+
+// locked reports whether lookups are locked for this session or client.
+// A counter that cannot be read fails the turn as unavailable: without it
+// the brute-force limit cannot be enforced.
+func (t *turn) locked(ctx context.Context) (bool, error) {
+	if t.b.lockoutMax <= 0 {
+		return false, nil
+	}
+	for _, k := range t.failureKeys() {
+		n, err := t.b.failures.Count(ctx, k)
+		if err != nil {
+			return false, t.storeError(ctx, "read failure counter", err)
+		}
+		if n >= int64(t.b.lockoutMax) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// countFailure records a failed verification. Reaching the limit is a
+// lifecycle event (Warn, Metrics.Lockout) without personal data.
+func (t *turn) countFailure(ctx context.Context) {
+	t.sess.Failures++
+	lockedNow := false
+	for _, k := range t.failureKeys() {
+		n, err := t.b.failures.Incr(ctx, k, t.b.lockoutWindow)
+		if err != nil {
+			t.b.log.WarnContext(ctx, "count failed verification", "session_id", t.sess.ID, "err", err)
+			continue
+		}
+		if n == int64(t.b.lockoutMax) {
+			lockedNow = true
+		}
+	}
+	if lockedNow {
+		t.b.metrics.Lockout(t.b.id)
+		t.b.log.WarnContext(ctx, "lookups locked after failed verifications", "session_id", t.sess.ID, "channel", string(t.channel), "window", t.b.lockoutWindow)
+	}
+}
