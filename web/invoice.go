@@ -1,0 +1,125 @@
+package web
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// maxInvoiceToken is the longest token /invoice/{token} accepts.
+const maxInvoiceToken = 512
+
+// handleInvoice streams an invoice PDF as a download. Unknown or forged
+// tokens get 404, expired ones 410, and a shop failure 502; the body never
+// carries the shop's own error text.
+func (s *Server) handleInvoice(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if s.opts.Invoices == nil || !validToken(token) {
+		invoiceError(w, http.StatusNotFound)
+		return
+	}
+	inv, err := s.opts.Invoices.Invoice(r.Context(), token)
+	if err != nil {
+		switch {
+		case isInvoiceNotFound(err):
+			invoiceError(w, http.StatusNotFound)
+		case isInvoiceExpired(err):
+			invoiceError(w, http.StatusGone)
+		default:
+			s.log.WarnContext(r.Context(), "open invoice", "err", err)
+			invoiceError(w, http.StatusBadGateway)
+		}
+		return
+	}
+	defer inv.Body.Close()
+	br := bufio.NewReader(inv.Body)
+	head, err := br.Peek(5)
+	if err != nil || !bytes.Equal(head, []byte("%PDF-")) {
+		s.log.WarnContext(r.Context(), "open invoice: the shop did not return a PDF")
+		invoiceError(w, http.StatusBadGateway)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": invoiceFileName(inv.FileName)}))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if _, err := io.Copy(w, br); err != nil {
+		s.log.DebugContext(r.Context(), "stream invoice", "err", err)
+	}
+}
+
+func validToken(t string) bool {
+	if t == "" || len(t) > maxInvoiceToken {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+			return false
+		}
+	}
+	return true
+}
+
+// invoiceFileName makes a safe ASCII download name ending in .pdf.
+func invoiceFileName(name string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	var b strings.Builder
+	for _, c := range name {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
+			b.WriteRune(c)
+		case c == ' ':
+			b.WriteByte('-')
+		}
+	}
+	n := strings.Trim(b.String(), ".-")
+	if len(n) > 100 {
+		n = n[:100]
+	}
+	n = strings.TrimSuffix(strings.TrimSuffix(n, ".pdf"), ".PDF")
+	if n == "" {
+		n = "faktura"
+	}
+	return n + ".pdf"
+}
+
+func invoiceError(w http.ResponseWriter, status int) {
+	msg := map[int]string{
+		http.StatusNotFound:   "Faktura nenalezena. / Invoice not found.",
+		http.StatusGone:       "Odkaz na fakturu vypršel, požádejte prosím bota o nový. / The invoice link has expired, please ask the bot for a new one.",
+		http.StatusBadGateway: "Fakturu se teď nepodařilo načíst, zkuste to prosím za chvíli. / The invoice could not be loaded right now, please try again in a moment.",
+	}[status]
+	w.Header().Set("Cache-Control", "no-store")
+	http.Error(w, msg, status)
+}
+
+// isInvoiceNotFound and isInvoiceExpired recognise the opener's errors by
+// their sentinel or, for errors from other packages (bot), by the
+// sentinel's message.
+func isInvoiceNotFound(err error) bool {
+	return errors.Is(err, ErrInvoiceNotFound) || matchesSentinel(err, "ErrInvoiceNotFound")
+}
+
+func isInvoiceExpired(err error) bool {
+	return errors.Is(err, ErrInvoiceExpired) || matchesSentinel(err, "ErrInvoiceExpired")
+}
+
+// matchesSentinel reports whether err or an error it wraps has the message
+// of the web sentinel with that name; it recognises bot's equally worded
+// sentinels without a compile-time dependency on them.
+func matchesSentinel(err error, name string) bool {
+	want := map[string]string{"ErrInvoiceNotFound": ErrInvoiceNotFound.Error(), "ErrInvoiceExpired": ErrInvoiceExpired.Error()}[name]
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if e.Error() == want {
+			return true
+		}
+	}
+	return false
+}
