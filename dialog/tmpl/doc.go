@@ -16,6 +16,10 @@
 // that does not parse, a bad account number). Render still returns
 // everything else it rendered together with the first such error.
 //
+// The package does not know boxes, apps or channels: the dialog engine
+// turns Rendered.Buttons into box jumps, shows Images and decides what the
+// voice channel says for a progress bar or a QR code.
+//
 // # Syntax
 //
 //   - Text is copied as it is. HTML is NOT escaped: the widget and the
@@ -25,6 +29,12 @@
 //     5), {{$email}} print a variable. A missing variable prints nothing.
 //     Paths are dot-separated segments of letters (any script), digits,
 //     '_' and '-' (not first); the first segment may start with '$'.
+//     The Lookup given to Render resolves whole paths; MapLookup does it
+//     for nested maps and lists.
+//   - A bare integer names a box variable wherever a variable is expected:
+//     {{5}}, {{#if 5}}, {{#exist 5}}. In helper arguments it is a number
+//     ({{progress 3 …}}, {{button 21 …}}); in #compare it is the box
+//     variable when that exists and the number otherwise (see below).
 //   - Spaces inside the braces are tolerated: {{ name }} equals {{name}}.
 //     MessageOk requires the strict form, which is of course accepted.
 //   - {{! comment }} and {{!-- comment with }} inside --}} print nothing.
@@ -52,7 +62,8 @@
 //   - {{#compare A "OP" B}}…{{else}}…{{/compare}}: OP is is, =, ==, != or
 //     not, >, >=, <, <=, or typeof, and must be quoted. When both sides are
 //     numbers or numeric strings (decimal comma and spaces allowed, as in
-//     "1 230,50") they compare as numbers; otherwise is/!= compare the
+//     "1 230,50") they compare as numbers, exactly (long digit strings
+//     such as tracking numbers do not lose precision); otherwise is/!= compare the
 //     printed text, and the ordering operators compare text only when
 //     neither side is numeric (text against a number is false). A bare
 //     integer operand is a box-number variable when that variable exists

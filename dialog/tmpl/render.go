@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 )
@@ -188,15 +189,8 @@ func asNumber(v any) (float64, bool) {
 }
 
 func parseNumber(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, false
-	}
-	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s)
-	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		s = strings.Replace(s, ",", ".", 1)
-	}
-	if !isNumberLiteral(s) && !(strings.HasPrefix(s, "+") && isNumberLiteral(s[1:])) {
+	s, ok := cleanNumber(s)
+	if !ok {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -204,6 +198,52 @@ func parseNumber(s string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// asRat converts a number or a numeric string to an exact rational, so
+// that long digit strings (tracking numbers, order numbers beyond 2^53)
+// compare exactly.
+func asRat(v any) (*big.Rat, bool) {
+	switch n := v.(type) {
+	case int:
+		return new(big.Rat).SetInt64(int64(n)), true
+	case int64:
+		return new(big.Rat).SetInt64(n), true
+	case uint64:
+		return new(big.Rat).SetUint64(n), true
+	case string:
+		s, ok := cleanNumber(n)
+		if !ok {
+			return nil, false
+		}
+		return new(big.Rat).SetString(s)
+	case json.Number:
+		s, ok := cleanNumber(n.String())
+		if !ok {
+			return nil, false
+		}
+		return new(big.Rat).SetString(s)
+	}
+	f, ok := toFloat(v)
+	if !ok || math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, false
+	}
+	// The shortest decimal that reads back as f, so 0.1 equals "0.1".
+	return new(big.Rat).SetString(strconv.FormatFloat(f, 'f', -1, 64))
+}
+
+// cleanNumber turns a numeric string into -?digits(.digits)? form:
+// surrounding space, a leading '+', spaces (also no-break and narrow
+// no-break) between digit groups and a single decimal comma are accepted.
+// Exponents, hex and "NaN" are not numbers here.
+func cleanNumber(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(s)
+	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		s = strings.Replace(s, ",", ".", 1)
+	}
+	s = strings.TrimPrefix(s, "+")
+	return s, isNumberLiteral(s)
 }
 
 // truthy is the #if test: false, "", "false", 0, nil, an empty list and a
@@ -264,22 +304,23 @@ func compare(a any, aok bool, op string, c any, cok bool) bool {
 		got := typeName(a, aok)
 		return got == want || (want == "object" && (got == "array" || got == "null"))
 	}
-	af, aNum := asNumber(a)
-	cf, cNum := asNumber(c)
+	ar, aNum := asRat(a)
+	cr, cNum := asRat(c)
 	if aNum && cNum {
+		n := ar.Cmp(cr)
 		switch op {
 		case "==":
-			return af == cf
+			return n == 0
 		case "!=":
-			return af != cf
+			return n != 0
 		case ">":
-			return af > cf
+			return n > 0
 		case ">=":
-			return af >= cf
+			return n >= 0
 		case "<":
-			return af < cf
+			return n < 0
 		case "<=":
-			return af <= cf
+			return n <= 0
 		}
 		return false
 	}
