@@ -114,7 +114,8 @@
 //     account ("19-2000145399", bank "0800") becomes an IBAN with correct
 //     check digits (see CzechIBAN); BIC may be "". CUR defaults to CZK,
 //     SIZE to 256 px (64-1024). Amounts must be 0.01 to 9 999 999.99 and
-//     VS at most 10 digits.
+//     VS at most 10 digits. An empty ACCOUNT (or IBAN) renders nothing and
+//     is no error, so a scenario can leave the shop's account unset.
 //
 // Numbers given as text (the customer's answers, app fields) are accepted
 // wherever a number is expected; a decimal comma is fine.

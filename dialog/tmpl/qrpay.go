@@ -49,6 +49,9 @@ func (r *renderer) qrpay(h helperNode) {
 			size = n
 		}
 	}
+	if strings.TrimSpace(formatValue(vals[1])) == "" {
+		return // no account configured: no QR code, like a missing variable
+	}
 	var acc string
 	switch kind := strings.ToLower(formatValue(vals[0])); kind {
 	case "cz":
@@ -241,7 +244,7 @@ func normalizeIBAN(s string) (string, error) {
 		}
 	}
 	if iban[:2] == "CZ" && len(iban) != 24 {
-		return "", fmt.Errorf("Czech IBAN %q must have 24 characters", iban)
+		return "", fmt.Errorf("IBAN %q is Czech and must have 24 characters", iban)
 	}
 	if ibanMod97(iban[4:]+iban[:4]) != 1 {
 		return "", fmt.Errorf("IBAN %s has wrong check digits", iban)

@@ -69,6 +69,12 @@ func TestQRPay(t *testing.T) {
 			t.Errorf("Render = %+v, want empty text and no image", got)
 		}
 	})
+	t.Run("empty account renders nothing", func(t *testing.T) {
+		got, err := tmpl.MustParse(`[{{qrpay "cz" acc bank 10 "1"}}]`).Render(tmpl.MapLookup(map[string]any{"acc": "", "bank": ""}), tmpl.Env{})
+		if err != nil || got.Text != "[]" || len(got.Images) != 0 {
+			t.Errorf("Render = %+v, %v; want empty text, no image, no error", got, err)
+		}
+	})
 	t.Run("size out of range", func(t *testing.T) {
 		_, err := tmpl.MustParse(`{{qrpay "cz" "19-2000145399" "0800" 10 "1" "CZK" 5000}}`).Render(nil, tmpl.Env{})
 		if err == nil || !strings.Contains(err.Error(), "size 5000 px") {
