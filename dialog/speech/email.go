@@ -138,6 +138,7 @@ type etok struct {
 
 func tokenizeEmail(s string) []etok {
 	s = strings.ReplaceAll(lowerSpace(s), "@", " @ ")
+	s = strings.NewReplacer("'", "", "’", "").Replace(s) // "it's" -> "its"
 	fields := strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune(",;!?:()<>\"'“”„[]", r)
 	})
@@ -146,6 +147,24 @@ func tokenizeEmail(s string) []etok {
 		f = strings.TrimRight(f, ".")
 		if f == "" || f == "-" {
 			continue
+		}
+		// "devadesát-dva": a hyphenated number, not a hyphen in the address.
+		if strings.Contains(f, "-") {
+			parts := strings.Split(f, "-")
+			allNum := true
+			for _, p := range parts {
+				if _, ok := lookupNumber(fold(p), "cs"); !ok {
+					if _, ok := enNumbers[fold(p)]; !ok {
+						allNum = false
+					}
+				}
+			}
+			if allNum {
+				for _, p := range parts {
+					toks = append(toks, etok{raw: p, f: fold(p)})
+				}
+				continue
+			}
 		}
 		toks = append(toks, etok{raw: f, f: fold(f)})
 	}
@@ -159,7 +178,7 @@ func mergeSplitKeywords(toks []etok) []etok {
 	for i := 0; i < len(toks); i++ {
 		if i+1 < len(toks) {
 			j := toks[i].f + toks[i+1].f
-			if len(j) >= 5 && (atWords[j] || dotWords[j] || dashWords[j] || underscoreWords[j] || domainWords[j] != "") {
+			if len(j) >= 5 && (atWords[j] || nearAt(j) || dotWords[j] || dashWords[j] || underscoreWords[j] || domainWords[j] != "") {
 				out = append(out, etok{raw: toks[i].raw + toks[i+1].raw, f: j})
 				i++
 				continue
@@ -168,6 +187,35 @@ func mergeSplitKeywords(toks []etok) []etok {
 		out = append(out, toks[i])
 	}
 	return out
+}
+
+// nearAt reports a mis-heard "zavináč" ("zavinař", "zavinač"): one edit
+// away. Taking it for "@" cannot verify anyone by mistake, because the
+// address that results must still match exactly.
+func nearAt(f string) bool {
+	return len(f) >= 6 && editDistance1(f, "zavinac")
+}
+
+// editDistance1 reports whether a and b differ by at most one substitution,
+// insertion or deletion.
+func editDistance1(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) {
+		return true
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i:] == b[i+1:]
 }
 
 func isSepWord(f string) bool {
@@ -209,7 +257,7 @@ func emailPieces(toks []etok, lang string) []epiece {
 			return etok{}
 		}
 		switch {
-		case atWords[t.f] && !(t.f == "at" || t.f == "et") || t.f == "@":
+		case atWords[t.f] && !(t.f == "at" || t.f == "et") || t.f == "@" || nearAt(t.f):
 			sep("@")
 			continue
 		case t.f == "at" || t.f == "et":
@@ -279,12 +327,21 @@ func emailPieces(toks []etok, lang string) []epiece {
 				continue
 			}
 		}
+		if d, ok := domainWords[t.f]; ok && strings.Contains(t.f, "-") {
+			ps = append(ps, epiece{s: d}) // "e-mail" as the provider
+			continue
+		}
 		if _, ok := emailNumber(t.f, lang); ok {
-			// A run of number words becomes digits.
+			// A run of number words becomes digits; "set" and "sta" count
+			// only inside a run ("devatenáct set osmdesát pět").
 			var run []otok
 			j := i
 			for ; j < len(toks); j++ {
 				if _, ok := emailNumber(toks[j].f, lang); !ok {
+					if nw, isNum := numberWord(toks[j].f, lang); isNum && nw.kind == kHundred && len(run) > 0 {
+						run = append(run, otok{raw: toks[j].raw, f: toks[j].f})
+						continue
+					}
 					break
 				}
 				run = append(run, otok{raw: toks[j].raw, f: toks[j].f})
@@ -297,6 +354,10 @@ func emailPieces(toks []etok, lang string) []epiece {
 		}
 		w := cleanEmailWord(t.f)
 		if w == "" {
+			continue
+		}
+		if len(w) == 1 && w[0] >= 'a' && w[0] <= 'z' {
+			letter(w[0]) // "c z" -> "cz"
 			continue
 		}
 		// Literal separators the recogniser wrote stay as they are.

@@ -290,6 +290,9 @@ func classify(toks []otok, lang string) []item {
 			items = append(items, item{kind: iBreak})
 			continue
 		}
+		if t.raw == "č" { // "č." is short for "číslo"
+			continue
+		}
 		// "písmeno O", "letter O", "velké písmeno O".
 		if letterPrefixWords[t.f] {
 			if l, ok := letterOf(next(1), true); ok && !letterPrefixWords[next(1).f] {
@@ -416,6 +419,10 @@ func repairNumberWords(toks []otok, lang string) []otok {
 			continue
 		}
 		_, known := numberWord(t.f, lang)
+		if t.raw == "č" {
+			out = append(out, t)
+			continue
+		}
 		if i+1 < len(toks) && !toks[i+1].brk {
 			n := toks[i+1]
 			_, nKnown := numberWord(n.f, lang)
@@ -452,7 +459,7 @@ func segmentNumberWords(w, lang string) []string {
 				continue
 			}
 			piece := w[start:end]
-			if _, isNum := numberWord(piece, lang); !isNum {
+			if _, isNum := numberWord(piece, lang); !isNum && !orderFillers[piece] {
 				continue
 			}
 			cand := append(append([]string(nil), best[start]...), piece)
@@ -465,7 +472,12 @@ func segmentNumberWords(w, lang string) []string {
 	if !ok[n] {
 		return nil
 	}
-	return best[n]
+	for _, p := range best[n] {
+		if _, isNum := numberWord(p, lang); isNum {
+			return best[n]
+		}
+	}
+	return nil
 }
 
 // segment is a run of items between other words.
@@ -624,14 +636,17 @@ func assemble(items []item, lang string) []string {
 				}
 				j++
 				continue
-			case kZeros:
-				write("0")
+			case kPlural:
+				// "nuly" alone: the recogniser's form of "nula".
+				write(strconv.FormatInt(it.nw.val, 10))
 				j++
 				continue
 			case kUnit:
-				if k := j + 1; k < len(items) && items[k].kind == iNum && items[k].nw.kind == kZeros && it.nw.val >= 2 {
-					primary.WriteString(strings.Repeat("0", int(it.nw.val)))
-					literalZeros.WriteString(strconv.FormatInt(it.nw.val, 10) + "0")
+				// "dvě nuly" = 00, "tři pětky" = 555.
+				if k := j + 1; k < len(items) && items[k].kind == iNum && items[k].nw.kind == kPlural && it.nw.val >= 2 {
+					d := strconv.FormatInt(items[k].nw.val, 10)
+					primary.WriteString(strings.Repeat(d, int(it.nw.val)))
+					literalZeros.WriteString(strconv.FormatInt(it.nw.val, 10) + d)
 					zerosAmbiguous = true
 					j = k + 1
 					continue
@@ -648,12 +663,22 @@ func assemble(items []item, lang string) []string {
 		}
 	}
 	out := []string{primary.String()}
+	// The caller said the number twice in one breath.
+	if p := primary.String(); len(p) >= 2*minOrderLen && len(p)%2 == 0 && p[:len(p)/2] == p[len(p)/2:] {
+		out = []string{p[:len(p)/2], p}
+	}
 	if zerosAmbiguous {
 		out = append(out, literalZeros.String())
 	}
 	if weakPrefix != 0 {
 		p := strings.ToUpper(string(weakPrefix))
-		out = append(out, p+primary.String())
+		if weakPrefix == 'o' {
+			// "O" is the usual order prefix ("objednávka"), and a Czech "o"
+			// right before the digits is rarely the preposition.
+			out = append([]string{p + primary.String()}, out...)
+		} else {
+			out = append(out, p+primary.String())
+		}
 		if lang != "en" && weakPrefix == 'o' {
 			// "o" may also have been a mis-heard "nula".
 			out = append(out, "0"+primary.String())
@@ -673,8 +698,15 @@ func singleDigit(it item) string {
 	return strconv.FormatInt(it.nw.val, 10)
 }
 
-// numAt returns the value of item j when it can start or continue a
-// compound number (number words, or short digit runs before "tisíc").
+// isMultiplier reports whether item j multiplies the number before it by
+// a hundred: "stě", "sta", "set", "hundred", but not "sto", which is only
+// ever 100 on its own ("jedenáct sto" is not Czech; "jedenáct set" is).
+func isMultiplier(items []item, j int) bool {
+	nw, ok := kindAt(items, j)
+	return ok && nw.kind == kHundred && items[j].f != "sto"
+}
+
+// kindAt returns the number word at items[j], if it is one.
 func kindAt(items []item, j int) (numWord, bool) {
 	if j >= len(items) || items[j].kind != iNum {
 		return numWord{}, false
@@ -695,7 +727,7 @@ func parseNum(items []item, j int) (int64, int, bool) {
 		}
 		v, _ := strconv.ParseInt(d, 10, 64)
 		nw, ok := kindAt(items, j+1)
-		if !ok || (nw.kind != kHundred && nw.kind != kThousand) {
+		if !ok || (!isMultiplier(items, j+1) && nw.kind != kThousand) {
 			return 0, j, false
 		}
 		if nw.kind == kHundred {
@@ -760,7 +792,7 @@ func below1000(items []item, j int, nonZero bool) (int64, int, bool) {
 		return total, k, true
 	}
 	if (nw.kind == kUnit && nw.val > 0) || nw.kind == kTeen {
-		if h, ok := kindAt(items, j+1); ok && h.kind == kHundred {
+		if isMultiplier(items, j+1) {
 			total := nw.val * 100
 			k := j + 2
 			if r, k2, ok := below100(items, k, true); ok {
@@ -770,7 +802,20 @@ func below1000(items []item, j int, nonZero bool) (int64, int, bool) {
 			return total, k, true
 		}
 	}
-	return below100(items, j, nonZero)
+	v, k, ok := below100(items, j, nonZero)
+	// "twenty five hundred", "pětadvacet set" = 2500.
+	if ok && v >= 10 && k > j {
+		if isMultiplier(items, k) {
+			total := v * 100
+			k++
+			if r, k2, ok := below100(items, k, true); ok {
+				total += r
+				k = k2
+			}
+			return total, k, true
+		}
+	}
+	return v, k, ok
 }
 
 // below100 reads "dvacet šest", "šestadvacet", "šest a dvacet", "dvanáct",
@@ -783,8 +828,10 @@ func below100(items []item, j int, nonZero bool) (int64, int, bool) {
 	switch nw.kind {
 	case kTens:
 		if u, ok := kindAt(items, j+1); ok && u.kind == kUnit && u.val > 0 {
-			// "dvacet dva nuly" keeps "dva" for the zeros.
-			if z, ok := kindAt(items, j+2); !ok || z.kind != kZeros {
+			// "devadesát šest set" and "dvacet dvě nuly" keep the unit for
+			// what follows it.
+			// English keeps it: "twenty five hundred" is 2500.
+			if z, ok := kindAt(items, j+2); !ok || (z.kind != kPlural && !(isMultiplier(items, j+2) && items[j+2].f != "hundred")) {
 				return nw.val + u.val, j + 2, true
 			}
 		}

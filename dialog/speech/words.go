@@ -14,7 +14,7 @@ const (
 	kHundred                     // "sto" (alone 100) or "stě/sta/set/hundred" after a unit
 	kThousand                    // "tisíc", "thousand"
 	kRepeat                      // "dvakrát", "double", "triple": repeat the next digit
-	kZeros                       // "nuly", "nul" after a count: that many zeros
+	kPlural                      // "nuly", "pětky" after a count: that many of the digit val
 )
 
 // numWord is one entry of the number-word tables.
@@ -53,7 +53,11 @@ var csNumbers = map[string]numWord{
 	"dvakrat": {kRepeat, 2}, "trikrat": {kRepeat, 3}, "ctyrikrat": {kRepeat, 4},
 	"dvojita": {kRepeat, 2}, "dvojite": {kRepeat, 2}, "dvojity": {kRepeat, 2},
 	"trojita": {kRepeat, 3}, "trojite": {kRepeat, 3},
-	"nuly": {kZeros, 0}, "nul": {kZeros, 0},
+	"nuly": {kPlural, 0}, "nul": {kPlural, 0}, "jednicky": {kPlural, 1}, "jednicek": {kPlural, 1},
+	"dvojky": {kPlural, 2}, "dvojek": {kPlural, 2}, "trojky": {kPlural, 3}, "trojek": {kPlural, 3},
+	"ctyrky": {kPlural, 4}, "ctyrek": {kPlural, 4}, "petky": {kPlural, 5}, "petek": {kPlural, 5},
+	"sestky": {kPlural, 6}, "sestek": {kPlural, 6}, "sedmicky": {kPlural, 7}, "sedmicek": {kPlural, 7},
+	"osmicky": {kPlural, 8}, "osmicek": {kPlural, 8}, "devitky": {kPlural, 9}, "devitek": {kPlural, 9},
 }
 
 // enNumbers maps English number words, as csNumbers does for Czech.
@@ -69,7 +73,9 @@ var enNumbers = map[string]numWord{
 	"ninety":  {kTens, 90},
 	"hundred": {kHundred, 100}, "thousand": {kThousand, 1000},
 	"double": {kRepeat, 2}, "triple": {kRepeat, 3}, "treble": {kRepeat, 3},
-	"zeros": {kZeros, 0}, "zeroes": {kZeros, 0},
+	"zeros": {kPlural, 0}, "zeroes": {kPlural, 0}, "ones": {kPlural, 1}, "twos": {kPlural, 2},
+	"threes": {kPlural, 3}, "fours": {kPlural, 4}, "fives": {kPlural, 5}, "sixes": {kPlural, 6},
+	"sevens": {kPlural, 7}, "eights": {kPlural, 8}, "nines": {kPlural, 9},
 }
 
 // csUnitPrefixes are the unit stems of inverted Czech compounds
