@@ -159,6 +159,10 @@ func runTranscript(t *testing.T, ar *txtar.Archive) string {
 			continue
 		}
 		writeOutput(&out, o)
+		writeChanged(&out, st.PublicVars(), next.PublicVars())
+		if got, want := o.VarsChanged, !cmp.Equal(st.Vars, next.Vars); got != want {
+			t.Errorf("Step(%q).VarsChanged = %v, want %v", line, got, want)
+		}
 		checkState(t, eng, next, line)
 		st = next
 	}
@@ -270,6 +274,26 @@ func writeOutput(out *strings.Builder, o dialog.Output) {
 	}
 }
 
+// writeChanged lists the public variables a step set or cleared.
+func writeChanged(out *strings.Builder, before, after map[string]any) {
+	var ch []string
+	for k, v := range after {
+		if old, ok := before[k]; !ok || !cmp.Equal(old, v) {
+			b, _ := json.Marshal(v)
+			ch = append(ch, fmt.Sprintf("%s=%s", k, b))
+		}
+	}
+	for k := range before {
+		if _, ok := after[k]; !ok {
+			ch = append(ch, k+" cleared")
+		}
+	}
+	if len(ch) > 0 {
+		sort.Strings(ch)
+		fmt.Fprintf(out, "  vars: %s\n", strings.Join(ch, ", "))
+	}
+}
+
 // checkState asserts the invariants every step keeps.
 func checkState(t *testing.T, eng *dialog.Engine, st dialog.State, line string) {
 	t.Helper()
@@ -299,7 +323,12 @@ func checkState(t *testing.T, eng *dialog.Engine, st dialog.State, line string) 
 func privateString(v any) string {
 	switch x := v.(type) {
 	case string:
-		return x
+		// Personal data typed by the customer or set by bot; the order
+		// number is public (the customer typed it) even when copied into
+		// a private variable.
+		if strings.Contains(x, "@") || strings.HasPrefix(x, "+") {
+			return x
+		}
 	case map[string]any:
 		// The most sensitive fields of app results.
 		for _, k := range []string{"email", "phone", "url", "invoiceurl"} {
