@@ -67,9 +67,18 @@ func validToken(t string) bool {
 	return true
 }
 
+// czechASCII transliterates Czech letters for download names.
+var czechASCII = strings.NewReplacer(
+	"á", "a", "č", "c", "ď", "d", "é", "e", "ě", "e", "í", "i", "ň", "n", "ó", "o", "ř", "r",
+	"š", "s", "ť", "t", "ú", "u", "ů", "u", "ý", "y", "ž", "z",
+	"Á", "A", "Č", "C", "Ď", "D", "É", "E", "Ě", "E", "Í", "I", "Ň", "N", "Ó", "O", "Ř", "R",
+	"Š", "S", "Ť", "T", "Ú", "U", "Ů", "U", "Ý", "Y", "Ž", "Z",
+)
+
 // invoiceFileName makes a safe ASCII download name ending in .pdf.
 func invoiceFileName(name string) string {
 	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = czechASCII.Replace(name)
 	var b strings.Builder
 	for _, c := range name {
 		switch {
