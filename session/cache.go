@@ -113,7 +113,7 @@ func (r *RedisCache) Get(ctx context.Context, key string) ([]byte, bool, error) 
 	case errors.Is(err, redis.Nil):
 		return nil, false, nil
 	case err != nil:
-		return nil, false, storeError("cache get "+key, err)
+		return nil, false, storeError(ctx, "cache get "+key, err)
 	}
 	return b, true, nil
 }
@@ -125,7 +125,7 @@ func (r *RedisCache) Set(ctx context.Context, key string, val []byte, ttl time.D
 		return fmt.Errorf("cache set %s: ttl %v: %w", key, ttl, errBadTTL)
 	}
 	if err := r.c.Set(ctx, r.prefix+key, val, ttl).Err(); err != nil {
-		return storeError("cache set "+key, err)
+		return storeError(ctx, "cache set "+key, err)
 	}
 	return nil
 }
@@ -138,7 +138,7 @@ func (r *RedisCache) Delete(ctx context.Context, keys ...string) error {
 	}
 	if len(keys) == 1 {
 		if err := r.c.Del(ctx, r.prefix+keys[0]).Err(); err != nil {
-			return storeError("cache delete", err)
+			return storeError(ctx, "cache delete", err)
 		}
 		return nil
 	}
@@ -149,7 +149,7 @@ func (r *RedisCache) Delete(ctx context.Context, keys ...string) error {
 		return nil
 	})
 	if err != nil {
-		return storeError("cache delete", err)
+		return storeError(ctx, "cache delete", err)
 	}
 	return nil
 }

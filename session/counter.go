@@ -126,7 +126,7 @@ func (r *RedisCounter) Incr(ctx context.Context, key string, window time.Duratio
 	}
 	n, err := incrScript.Run(ctx, r.c, []string{r.prefix + key}, window.Milliseconds()).Int64()
 	if err != nil {
-		return 0, storeError("incr "+key, err)
+		return 0, storeError(ctx, "incr "+key, err)
 	}
 	return n, nil
 }
@@ -139,7 +139,7 @@ func (r *RedisCounter) Count(ctx context.Context, key string) (int64, error) {
 	case errors.Is(err, redis.Nil):
 		return 0, nil
 	case err != nil:
-		return 0, storeError("count "+key, err)
+		return 0, storeError(ctx, "count "+key, err)
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
@@ -152,7 +152,7 @@ func (r *RedisCounter) Count(ctx context.Context, key string) (int64, error) {
 // returns an error wrapping ErrUnavailable.
 func (r *RedisCounter) Reset(ctx context.Context, key string) error {
 	if err := r.c.Del(ctx, r.prefix+key).Err(); err != nil {
-		return storeError("reset "+key, err)
+		return storeError(ctx, "reset "+key, err)
 	}
 	return nil
 }

@@ -251,7 +251,7 @@ return 0
 func (r *RedisStore) Get(ctx context.Context, id string) (*Session, error) {
 	vals, err := r.c.HMGet(ctx, r.sessionKey(id), "v", "d").Result()
 	if err != nil {
-		return nil, storeError("get session "+id, err)
+		return nil, storeError(ctx, "get session "+id, err)
 	}
 	vs, ok1 := vals[0].(string)
 	data, ok2 := vals[1].(string)
@@ -286,7 +286,7 @@ func (r *RedisStore) Save(ctx context.Context, s *Session) error {
 	nv, err := saveScript.Run(ctx, r.c, []string{r.sessionKey(s.ID)},
 		s.Version, data, r.ttl.Milliseconds()).Int64()
 	if err != nil {
-		return storeError("save session "+s.ID, err)
+		return storeError(ctx, "save session "+s.ID, err)
 	}
 	switch nv {
 	case -1:
@@ -302,7 +302,8 @@ func (r *RedisStore) Save(ctx context.Context, s *Session) error {
 // Lock takes the turn lock of session id (SET NX PX with a random owner
 // token), polling with a backoff capped at LockPoll until it is free or ctx
 // ends (then the error wraps ErrLocked and the context's error). A Redis
-// failure returns an error wrapping ErrUnavailable at once. A lock not
+// failure, or Redis not answering the first attempt before ctx ends,
+// returns an error wrapping ErrUnavailable at once. A lock not
 // released within LockTTL expires; the stale owner's unlock then deletes
 // nothing and its Save fails with ErrConflict if the new owner saved.
 // The returned func releases the lock if it still holds it (one round
@@ -312,13 +313,18 @@ func (r *RedisStore) Lock(ctx context.Context, id string) (func(), error) {
 	key := r.lockKey(id)
 	token := rand.Text()
 	backoff := 2 * time.Millisecond
-	for {
+	for busy := false; ; busy = true {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
+		}
 		ok, err := r.c.SetNX(ctx, key, token, r.lockTTL).Result()
 		if err != nil {
-			if ctx.Err() != nil {
+			// A context ending during a poll of a busy lock means busy;
+			// during the first attempt, Redis did not answer in time.
+			if busy && ctx.Err() != nil {
 				return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
 			}
-			return nil, storeError("lock session "+id, err)
+			return nil, storeError(ctx, "lock session "+id, err)
 		}
 		if ok {
 			var once sync.Once
@@ -342,7 +348,7 @@ func (r *RedisStore) Lock(ctx context.Context, id string) (func(), error) {
 // not an error. One round trip.
 func (r *RedisStore) Delete(ctx context.Context, id string) error {
 	if err := r.c.Del(ctx, r.sessionKey(id)).Err(); err != nil {
-		return storeError("delete session "+id, err)
+		return storeError(ctx, "delete session "+id, err)
 	}
 	return nil
 }
@@ -350,7 +356,7 @@ func (r *RedisStore) Delete(ctx context.Context, id string) error {
 // Ping reports whether Redis answers; the error wraps ErrUnavailable.
 func (r *RedisStore) Ping(ctx context.Context) error {
 	if err := r.c.Ping(ctx).Err(); err != nil {
-		return storeError("ping session store", err)
+		return storeError(ctx, "ping session store", err)
 	}
 	return nil
 }
@@ -358,10 +364,18 @@ func (r *RedisStore) Ping(ctx context.Context) error {
 var _ Store = (*RedisStore)(nil)
 
 // storeError translates a go-redis error at the package boundary: it wraps
-// ErrUnavailable (and a context error, if that was the cause) and keeps
-// only the text of anything else, so no go-redis type leaks to callers.
-func storeError(op string, err error) error {
+// ErrUnavailable, and the context's error when ctx has ended (go-redis
+// then often reports only an i/o timeout), and keeps only the text of the
+// go-redis error, so no go-redis type leaks to callers.
+func storeError(ctx context.Context, op string, err error) error {
+	// The socket deadline go-redis derives from ctx can fire a moment
+	// before ctx itself reports the end.
+	if dl, ok := ctx.Deadline(); ok && ctx.Err() == nil && !time.Now().Before(dl) {
+		return fmt.Errorf("%s: %w: %w (%v)", op, ErrUnavailable, context.DeadlineExceeded, err)
+	}
 	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s: %w: %w (%v)", op, ErrUnavailable, context.Cause(ctx), err)
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, context.Canceled)
 	case errors.Is(err, context.DeadlineExceeded):

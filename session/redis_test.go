@@ -3,7 +3,10 @@ package session_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -365,4 +368,69 @@ func BenchmarkRedisStore_GetSave(b *testing.B) {
 	c := mustRedisClient(b)
 	st := session.NewRedisStore(c, session.RedisOptions{Prefix: mustPrefix(b, c)})
 	benchGetSave(b, st)
+}
+
+// TestRedisUnresponsive points the store at a server that accepts
+// connections and never answers: calls must end with the caller's
+// context, as ErrUnavailable (not ErrLocked: the lock was never seen
+// busy).
+func TestRedisUnresponsive(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	wg.Go(func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Go(func() { io.Copy(io.Discard, c) })
+		}
+	})
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+
+	c, err := session.NewRedisClient("redis://" + l.Addr().String() + "/0?max_retries=-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	st := session.NewRedisStore(c, session.RedisOptions{})
+	ops := []struct {
+		name string
+		do   func(ctx context.Context) error
+	}{
+		{"Get", func(ctx context.Context) error { _, err := st.Get(ctx, "x"); return err }},
+		{"Save", func(ctx context.Context) error { return st.Save(ctx, &session.Session{ID: "x"}) }},
+		{"Lock", func(ctx context.Context) error { _, err := st.Lock(ctx, "x"); return err }},
+	}
+	const timeout = 300 * time.Millisecond
+	for _, op := range ops {
+		ctx, cancel := context.WithTimeout(t.Context(), timeout)
+		start := time.Now()
+		err := op.do(ctx)
+		took := time.Since(start)
+		cancel()
+		if !errors.Is(err, session.ErrUnavailable) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, session.ErrLocked) {
+			t.Errorf("%s against a silent server = %v, want ErrUnavailable wrapping context.DeadlineExceeded", op.name, err)
+		}
+		if took > timeout+2*time.Second {
+			t.Errorf("%s against a silent server took %v with a %v context", op.name, took, timeout)
+		}
+		t.Logf("%s against a silent server: %v after %v", op.name, err, took.Round(time.Millisecond))
+	}
 }

@@ -122,7 +122,8 @@ return 0
 
 // Acquire takes one of key's n slots, polling with a backoff capped at
 // 50 ms until one is free or ctx ends (then the error wraps the context's
-// error). A Redis failure returns an error wrapping ErrUnavailable at once.
+// error). A Redis failure, or Redis not answering the first attempt before
+// ctx ends, returns an error wrapping ErrUnavailable at once.
 // The returned func gives the slot back (bounded by its own timeout; if
 // Redis cannot be reached the lease frees the slot); calling it more than
 // once is harmless.
@@ -130,16 +131,18 @@ func (s *RedisSemaphore) Acquire(ctx context.Context, key string) (func(), error
 	k := s.prefix + key
 	token := rand.Text()
 	backoff := 2 * time.Millisecond
-	for {
+	for full := false; ; full = true {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("acquire %s: %w", key, context.Cause(ctx))
 		}
 		got, err := acquireScript.Run(ctx, s.c, []string{k}, s.n, s.lease.Milliseconds(), token).Int()
 		if err != nil {
-			if ctx.Err() != nil {
+			// A context ending during a poll of a full set means full;
+			// during the first attempt, Redis did not answer in time.
+			if full && ctx.Err() != nil {
 				return nil, fmt.Errorf("acquire %s: %w", key, context.Cause(ctx))
 			}
-			return nil, storeError("acquire "+key, err)
+			return nil, storeError(ctx, "acquire "+key, err)
 		}
 		if got == 1 {
 			var once sync.Once
