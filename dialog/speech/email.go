@@ -77,7 +77,7 @@ var emailIntro = map[string]bool{
 	"well": true, "so": true, "okay": true, "ok": true, "sure": true, "yes": true, "yeah": true,
 	"i": true, "have": true, "use": true, "using": true, "ten": true, "tu": true, "vam": true,
 	"jsem": true, "posilam": true, "registroval": true, "registrovala": true, "na": true,
-	"kontaktni": true, "kontakt": true, "e": true,
+	"kontaktni": true, "kontakt": true,
 }
 
 // emailOutro are words said after the address.
@@ -176,7 +176,7 @@ func tokenizeEmail(s string) []etok {
 func mergeSplitKeywords(toks []etok) []etok {
 	out := make([]etok, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
-		if i+1 < len(toks) {
+		if i+1 < len(toks) && splitPart(toks[i]) && splitPart(toks[i+1]) {
 			j := toks[i].f + toks[i+1].f
 			if len(j) >= 5 && (atWords[j] || nearAt(j) || dotWords[j] || dashWords[j] || underscoreWords[j] || domainWords[j] != "") {
 				out = append(out, etok{raw: toks[i].raw + toks[i+1].raw, f: j})
@@ -216,6 +216,17 @@ func editDistance1(a, b string) bool {
 		return a[i+1:] == b[i+1:]
 	}
 	return a[i:] == b[i+1:]
+}
+
+// splitPart reports whether t can be half of a split keyword: not a
+// keyword or letter name itself and longer than one letter, so "é" +
+// "zavináč" is never read as "zavináče".
+func splitPart(t etok) bool {
+	if len(t.f) < 2 || isSepWord(t.f) || nearAt(t.f) {
+		return false
+	}
+	_, isLetter := letterNames[t.raw]
+	return !isLetter
 }
 
 func isSepWord(f string) bool {

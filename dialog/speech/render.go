@@ -51,8 +51,13 @@ func Render(text, lang string) (say, ssml string) {
 		match := text[start:end]
 		switch kind {
 		case "url":
-			plain(text[last:start])
-			last = end
+			// Sentence punctuation after a link is not part of it.
+			trimmed := strings.TrimRight(match, ".,;:!?")
+			if strings.HasSuffix(trimmed, ")") && !strings.Contains(trimmed, "(") {
+				trimmed = strings.TrimRight(trimmed, ")")
+			}
+			plain(dropLinkLead(text[last:start]))
+			last = start + len(trimmed)
 		case "email":
 			plain(text[last:start])
 			s := SpellEmail(match, lang)
@@ -90,6 +95,25 @@ func Render(text, lang string) (say, ssml string) {
 	body = strings.ReplaceAll(body, "\n", `<break time="500ms"/>`)
 	say = strings.ReplaceAll(say, "\n", " ")
 	return say, `<speak xml:lang="` + xmlLang(lang) + `">` + body + `</speak>`
+}
+
+// linkLeads are words that only point at a link ("sledujte na <url>",
+// "track it at <url>"); with the link gone they are dropped too.
+var linkLeads = map[string]bool{
+	"na": true, "v": true, "ve": true, "zde": true, "tady": true, "odkaz": true, "odkazu": true,
+	"adrese": true, "viz": true, "see": true, "at": true, "on": true, "via": true, "here": true, "link": true,
+}
+
+// dropLinkLead removes a trailing link-pointing word (and colon) from the
+// text before a removed link.
+func dropLinkLead(s string) string {
+	t := strings.TrimRight(s, " \t(")
+	t = strings.TrimSuffix(t, ":")
+	i := strings.LastIndexAny(t, " \n")
+	if linkLeads[strings.ToLower(t[i+1:])] {
+		return t[:i+1]
+	}
+	return s
 }
 
 func xmlLang(lang string) string {

@@ -20,7 +20,7 @@ var (
 // Emails understands every one of these back.
 var csDomainSpeech = map[string]string{
 	"gmail": "džímejl", "hotmail": "hotmejl", "outlook": "autlůk", "icloud": "ajkloud",
-	"yahoo": "jahú", "com": "kom", "cz": "cé zet", "sk": "es ká", "eu": "é ú", "de": "dé é",
+	"yahoo": "jahú", "email": "imejl", "com": "kom", "cz": "cé zet", "sk": "es ká", "eu": "é ú", "de": "dé é",
 	"at": "á té", "uk": "ú ká", "pl": "pé el", "hu": "há ú", "io": "í ó", "me": "em é",
 	"us": "ú es", "co": "cé ó", "fr": "ef er",
 }
@@ -28,7 +28,7 @@ var csDomainSpeech = map[string]string{
 // enDomainSpeech does the same for English; letters are written as capitals
 // so English voices read them as letter names.
 var enDomainSpeech = map[string]string{
-	"gmail": "gmail", "hotmail": "hotmail", "outlook": "outlook", "icloud": "icloud", "yahoo": "yahoo",
+	"gmail": "gmail", "email": "email", "hotmail": "hotmail", "outlook": "outlook", "icloud": "icloud", "yahoo": "yahoo",
 	"cz": "C Z", "sk": "S K", "eu": "E U", "de": "D E", "at": "A T", "uk": "U K", "pl": "P L",
 	"hu": "H U", "io": "I O", "me": "M E", "us": "U S", "co": "C O", "fr": "F R",
 }
