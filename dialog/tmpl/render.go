@@ -127,6 +127,14 @@ func formatValue(v any) string {
 		return ""
 	case json.Number:
 		return v.String()
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case uint:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint64:
+		return strconv.FormatUint(v, 10)
 	}
 	if f, ok := toFloat(v); ok {
 		return formatFloat(f)
@@ -209,6 +217,8 @@ func asRat(v any) (*big.Rat, bool) {
 		return new(big.Rat).SetInt64(int64(n)), true
 	case int64:
 		return new(big.Rat).SetInt64(n), true
+	case uint:
+		return new(big.Rat).SetUint64(uint64(n)), true
 	case uint64:
 		return new(big.Rat).SetUint64(n), true
 	case string:

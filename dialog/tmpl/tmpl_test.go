@@ -1,8 +1,10 @@
 package tmpl_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -703,5 +705,37 @@ func TestConcurrentRender(t *testing.T) {
 		if out := <-done; out.Text != "1 500,00 Kč " || len(out.Buttons) != 1 {
 			t.Errorf("concurrent Render = %+v", out)
 		}
+	}
+}
+
+func TestGoValueTypes(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		value any
+		print string
+		cmp   string // result of {{#compare v ">" 2}}
+	}{
+		{"int8", int8(3), "3", "y"},
+		{"int16", int16(-3), "-3", "n"},
+		{"int32", int32(3), "3", "y"},
+		{"int64", int64(1) << 60, "1152921504606846976", "y"},
+		{"uint", uint(2), "2", "n"},
+		{"uint8", uint8(3), "3", "y"},
+		{"uint16", uint16(3), "3", "y"},
+		{"uint32", uint32(3), "3", "y"},
+		{"uint64", uint64(1) << 63, "9223372036854775808", "y"},
+		{"float32", float32(2.5), "2.5", "y"},
+		{"negative zero", math.Copysign(0, -1), "0", "n"},
+		{"json number", json.Number("2.50"), "2.50", "y"},
+		{"bad json number", json.Number("x"), "x", "n"},
+		{"time", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), "2026-01-02 03:04:05 +0000 UTC", "n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			look := tmpl.MapLookup(map[string]any{"v": tc.value})
+			got, err := tmpl.MustParse(`{{v}}|{{#compare v ">" 2}}y{{else}}n{{/compare}}`).Render(look, tmpl.Env{})
+			if want := tc.print + "|" + tc.cmp; err != nil || got.Text != want {
+				t.Errorf("Render with %T %v = %q, %v; want %q", tc.value, tc.value, got.Text, err, want)
+			}
+		})
 	}
 }
