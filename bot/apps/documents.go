@@ -41,6 +41,13 @@ func (a *Apps) orderDocuments(ctx context.Context, c Call) Result {
 	if o.InvoiceNumber == "" {
 		return r
 	}
+	key := a.pdfKey(o.InvoiceNumber)
+	ttl := a.opts.InvoiceTTL
+	if _, ok, err := a.pdfs.Get(ctx, key); err == nil && ok {
+		// Fetched for an earlier link that has not expired yet: found, and
+		// asking again costs nothing.
+		return a.invoiceLink(r, fields, o, ttl)
+	}
 	pdf, err := a.fetchPDF(ctx, o.InvoiceNumber)
 	switch {
 	case errors.Is(err, upgates.ErrNotFound):
@@ -52,8 +59,12 @@ func (a *Apps) orderDocuments(ctx context.Context, c Call) Result {
 		r.Err = err
 		return r
 	}
-	ttl := a.opts.InvoiceTTL
-	_ = a.pdfs.Set(ctx, a.pdfKey(o.InvoiceNumber), pdf, ttl) // a miss later costs one call, no more
+	_ = a.pdfs.Set(ctx, key, pdf, ttl) // a miss later costs one call, no more
+	return a.invoiceLink(r, fields, o, ttl)
+}
+
+// invoiceLink fills in a found invoice and a fresh signed link to it.
+func (a *Apps) invoiceLink(r Result, fields map[string]any, o *upgates.Order, ttl time.Duration) Result {
 	token := newToken(a.opts.Secret, a.bot, claims{
 		Order:   o.OrderNumber,
 		Invoice: o.InvoiceNumber,
