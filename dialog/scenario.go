@@ -753,6 +753,7 @@ func (p *parser) button(id string, v *yaml.Node) ButtonSpec {
 
 func (p *parser) branch(id string, v *yaml.Node) Branch {
 	br := Branch{Line: v.Line}
+	hasIf := false
 	if v.Kind != yaml.MappingNode {
 		p.errf(v.Line, "box %s: a branch is {if, next}", id)
 		return br
@@ -761,6 +762,7 @@ func (p *parser) branch(id string, v *yaml.Node) Branch {
 		k, c := v.Content[i], v.Content[i+1]
 		switch k.Value {
 		case "if":
+			hasIf = true
 			src := p.str(c)
 			cond, err := parseCond(src)
 			if err != nil {
@@ -773,7 +775,7 @@ func (p *parser) branch(id string, v *yaml.Node) Branch {
 			p.errf(k.Line, "box %s: unknown branch key %q (want if, next)", id, k.Value)
 		}
 	}
-	if br.If == nil || br.Next == "" {
+	if !hasIf || br.Next == "" {
 		p.errf(v.Line, "box %s: a branch needs if and next", id)
 	}
 	return br

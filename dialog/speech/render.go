@@ -167,6 +167,9 @@ func tidy(s string) string {
 		l = strings.ReplaceAll(l, "()", "")
 		l = strings.ReplaceAll(l, "[]", "")
 		l = strings.Join(strings.Fields(l), " ")
+		for _, p := range []string{",.", ",!", ",?", ":.", ",,", ".."} {
+			l = strings.ReplaceAll(l, p, p[1:])
+		}
 		l = strings.TrimSuffix(l, " :")
 		if l != "" {
 			out = append(out, l)
