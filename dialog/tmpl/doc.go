@@ -37,7 +37,8 @@
 //     variable when that exists and the number otherwise (see below).
 //   - Spaces inside the braces are tolerated: {{ name }} equals {{name}}.
 //     MessageOk requires the strict form, which is of course accepted.
-//   - {{! comment }} and {{!-- comment with }} inside --}} print nothing.
+//   - {{! comment }} and {{!-- comment with }} inside --}} print nothing;
+//     a short comment ends at the first "}}".
 //   - Arguments are separated by spaces: "text" or 'text' in quotes (with
 //     \" \' and \\ escapes), numbers (12, -1.5), true/false, and variable
 //     paths without quotes. Named arguments (a=b) and subexpressions are
