@@ -466,8 +466,13 @@ func emailVariants(ps []epiece) []string {
 		if d, ok := domainWords[name]; ok {
 			name = d
 		}
-		if _, ok := providers[name]; ok && !p.sep && !merged[i-1].sep {
-			add(merged[:i], merged[i:])
+		// Only with a top-level domain after the provider: "nemám e-mail"
+		// must not become an address.
+		if _, ok := providers[name]; ok && !p.sep && !merged[i-1].sep && i+1 < len(merged) {
+			rest := merged[i+1:]
+			if last := rest[len(rest)-1]; !last.sep && tlds[last.s] {
+				add(merged[:i], merged[i:])
+			}
 		}
 	}
 	return out

@@ -25,13 +25,14 @@ func TestOrderNumbers(t *testing.T) {
 		{"letter named", []string{"písmeno O 2500123"}, "cs", []string{"O2500123"}},
 		{"bare o: prefix first, then without",
 			[]string{"o dva pět nula nula jedna dva tři"}, "cs", []string{"O2500123", "2500123", "02500123"}},
-		{"two zeros", []string{"dva pět dvě nuly jedna dva tři"}, "cs", []string{"2500123", "252123"}},
+		{"two zeros", []string{"dva pět dvě nuly jedna dva tři"}, "cs", []string{"2500123", "2520123"}},
 		{"english double and triple", []string{"two zero two six double zero triple five"}, "en", []string{"202600555"}},
 		{"english oh", []string{"two oh two six oh oh one"}, "en", []string{"2026001"}},
 		{"correction wins", []string{"dva pět nula, ne pardon, dva pět jedna nula nula jedna"}, "cs", []string{"251001", "250251001", "250"}[:2]},
 		{"said twice", []string{"dva pět nula nula jedna dva pět nula nula jedna"}, "cs", []string{"25001", "2500125001"}},
 		{"second alternative only", []string{"nevím", "2500123"}, "cs", []string{"2500123"}},
-		{"agreeing alternatives win", []string{"2500128", "2500123", "2500123"}, "cs", []string{"2500123", "2500128"}},
+		{"first alternative leads", []string{"2500128", "2500123"}, "cs", []string{"2500128", "2500123"}},
+		{"agreeing alternatives win", []string{"2500128", "2500123", "2500123", "2500123"}, "cs", []string{"2500123", "2500128"}},
 		{"too short", []string{"dva"}, "cs", nil},
 		{"nothing", []string{"moment prosím"}, "cs", nil},
 		{"empty", nil, "cs", nil},
@@ -88,6 +89,7 @@ func TestEmails(t *testing.T) {
 		{"no domain", []string{"jan zavináč"}, "cs", nil},
 		{"no local part", []string{"zavináč seznam tečka cz"}, "cs", nil},
 		{"nothing", []string{"nemám e-mail"}, "cs", nil},
+		{"provider word in a sentence", []string{"pošlete mi to na seznam"}, "cs", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
