@@ -93,7 +93,9 @@
 //     (or a time.Time), or a relative phrase ("now", "today", "3 days ago",
 //     "in 2 weeks", "před 2 dny", "za týden"; see ParseDate). Tokens: YYYY
 //     YY MM M Q DD D HH H mm m ss s; [text] is copied literally; other
-//     characters are copied. The default format is "D. M. YYYY"
+//     characters are copied. A date prints in its own zone (Upgates'
+//     "+01:00" stays Prague time); dates without a zone and relative
+//     phrases use Env.Now's zone. The default format is "D. M. YYYY"
 //     ("D/M/YYYY" when Env.Lang starts with "en").
 //   - {{inflect N "one" "few" "many" [SHOW]}}: the Czech plural form (see
 //     Inflect): 1 → one, 2-4 → few, 0 and 5+ → many (22 → many, as Czech
