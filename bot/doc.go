@@ -53,10 +53,13 @@
 // e-mail or phone that does not match) are counted in Config.Failures per
 // session and per client address (web) or caller number (voice), so the
 // counts are shared across instances when the counter lives in Redis.
-// After Config.LockoutMax failures within Config.LockoutWindow any further
-// action returns *Error CodeLocked before reaching the shop, and the
-// session stays where it was (the turn is not saved). Other clients and
-// sessions are unaffected.
+// After Config.LockoutMax failures within Config.LockoutWindow no further
+// action reaches the shop. An app box with a "locked" exit takes it (the
+// engine gets dialog.OutcomeLocked), so the scenario can explain and still
+// offer a person; at a box without one the turn fails with *Error
+// CodeLocked (the protocol's locked error frame) and the session stays
+// where it was (the turn is not saved). Other clients and sessions are
+// unaffected.
 //
 // # Sessions and privacy
 //
@@ -67,10 +70,12 @@
 // hangup deletes the session.
 //
 // Public variables are in Session.Public and reach the client; private
-// ($) variables are in Session.Private and never do: replies carry only
-// the public map, and as a second line of defence every string value of a
-// private variable is scrubbed from outgoing messages. The transcript
-// (history) masks e-mail addresses and phone numbers the customer typed.
+// ($) variables are in Session.Private and never do: replies (Vars,
+// History) carry only the public map. A private value reaches a message
+// only where the scenario renders it on purpose (the default scenario keeps
+// the shop's answers in $ variables and shows, say, the status name). The
+// transcript (history) masks e-mail addresses and phone numbers the
+// customer typed, since whoever holds the session id can resume it.
 // Logs carry session ids, boxes, app names and outcomes; customer text
 // only at Debug and only with Config.LogContent; personal data and $
 // values never.

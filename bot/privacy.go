@@ -5,61 +5,6 @@ import (
 	"unicode"
 )
 
-// minSecretLen is the shortest private value that is scrubbed from
-// output: shorter ones ("cz", "true") would mangle ordinary text.
-const minSecretLen = 5
-
-// privateStrings collects the string values of the private variables that
-// do not also occur among the public ones. They are removed from anything
-// the bot sends, as a second line of defence behind the engine, which
-// never renders $ variables into messages.
-func privateStrings(private, public map[string]any) []string {
-	if len(private) == 0 {
-		return nil
-	}
-	pub := map[string]bool{}
-	walkStrings(public, func(s string) { pub[s] = true })
-	var out []string
-	walkStrings(private, func(s string) {
-		for _, part := range strings.Split(s, "\n") {
-			part = strings.TrimSpace(part)
-			if len(part) >= minSecretLen && !pub[part] {
-				out = append(out, part)
-			}
-		}
-	})
-	return out
-}
-
-func walkStrings(v any, f func(string)) {
-	switch x := v.(type) {
-	case string:
-		f(x)
-	case map[string]any:
-		for _, e := range x {
-			walkStrings(e, f)
-		}
-	case []any:
-		for _, e := range x {
-			walkStrings(e, f)
-		}
-	case []string:
-		for _, e := range x {
-			f(e)
-		}
-	}
-}
-
-// scrub replaces every occurrence of a secret in s.
-func scrub(s string, secrets []string) string {
-	for _, sec := range secrets {
-		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, "***")
-		}
-	}
-	return s
-}
-
 // maskInput is what the transcript keeps of a customer's input: e-mail
 // addresses and phone numbers are masked, because the transcript is shown
 // again to whoever resumes the session (history), possibly on another

@@ -499,6 +499,11 @@ func (t *turn) runAction(ctx context.Context, a *dialog.Action) (dialog.ActionRe
 	if locked {
 		b.metrics.Action(a.App, string(dialog.OutcomeLocked))
 		b.log.InfoContext(ctx, "lookup refused: locked after failed verifications", "session_id", t.sess.ID, "action", a.App)
+		if box := b.engine.Scenario().Box(a.Box); box != nil && box.Locked != "" {
+			// The scenario has its own answer (and may still offer a
+			// person): take the box's locked exit, call nothing.
+			return dialog.ActionResult{Outcome: dialog.OutcomeLocked, Value: false}, nil
+		}
 		return dialog.ActionResult{}, newError(CodeLocked, t.lang())
 	}
 
@@ -632,24 +637,25 @@ func publicVars(vars map[string]any) map[string]any {
 	return out
 }
 
-// render converts engine messages to wire messages for the channel and
-// removes any private value that a scenario might have let through.
+// render converts engine messages to wire messages for the channel.
+// Private variables reach a message only where the scenario author
+// rendered one on purpose (a status name kept in $order); the variables
+// themselves never leave the server.
 func (t *turn) render(in []dialog.Message) []Message {
 	if len(in) == 0 {
 		return nil
 	}
-	secrets := privateStrings(t.st.Private, t.st.Vars)
 	out := make([]Message, 0, len(in))
 	for _, m := range in {
-		w := Message{Text: scrub(m.Text, secrets), Image: m.Image}
+		w := Message{Text: m.Text, Image: m.Image}
 		for _, bt := range m.Buttons {
-			w.Buttons = append(w.Buttons, Button{Title: scrub(bt.Title, secrets), Value: bt.Value})
+			w.Buttons = append(w.Buttons, Button(bt))
 		}
 		for _, l := range m.Links {
-			w.Links = append(w.Links, Link{Title: scrub(l.Title, secrets), URL: scrub(l.URL, secrets)})
+			w.Links = append(w.Links, Link(l))
 		}
 		if t.channel == dialog.ChannelVoice {
-			_, w.SSML = renderSpeech(scrub(speakable(m), secrets), t.st.Lang)
+			_, w.SSML = renderSpeech(speakable(m), t.st.Lang)
 		}
 		out = append(out, w)
 	}

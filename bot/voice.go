@@ -53,10 +53,9 @@ func renderSpeech(text, lang string) (say, ssml string) {
 // voiceReply renders the turn for the voice channel: everything the bot
 // said, spoken, and what the adapter does next.
 func (t *turn) voiceReply(out dialog.Output) *Voice {
-	secrets := privateStrings(t.st.Private, t.st.Vars)
 	parts := make([]string, 0, len(t.messages))
 	for _, m := range t.messages {
-		if s := strings.TrimSpace(scrub(speakable(m), secrets)); s != "" {
+		if s := strings.TrimSpace(speakable(m)); s != "" {
 			parts = append(parts, s)
 		}
 	}
@@ -121,7 +120,7 @@ func (t *turn) noInput(ctx context.Context) (Reply, error) {
 	if err := t.b.store.Save(ctx, t.sess); err != nil {
 		return Reply{Session: t.sess.ID}, t.storeError(ctx, "save session", err)
 	}
-	prompt := scrub(t.rec.Prompt, privateStrings(t.st.Private, t.st.Vars))
+	prompt := t.rec.Prompt
 	rep := Reply{Session: t.sess.ID, Bot: t.b.id, Lang: lang, Expect: Expect(t.rec.Expect)}
 	v := t.voice([]string{prompt}, rep.Expect, "", "")
 	if prompt != "" {
