@@ -84,6 +84,7 @@ type fault struct {
 var faults = []fault{
 	{name: "500", inject: func(e *env) { e.srv.Fail(http.StatusInternalServerError, 100) }},
 	{name: "429 beyond the retry budget", inject: func(e *env) { e.srv.RateLimit(100, time.Hour, true) }},
+	{name: "quota spent", inject: func(e *env) { e.srv.SetQuota(0, 0) }},
 	{name: "latency beyond the deadline", inject: func(e *env) { e.srv.SetLatency(2 * time.Second) }, timeout: 100 * time.Millisecond},
 }
 
