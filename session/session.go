@@ -197,10 +197,18 @@ type Store interface {
 	// does not extend its life.
 	Get(ctx context.Context, id string) (*Session, error)
 	// Save writes s if s.Version equals the stored version (0 = must not
-	// exist), increments s.Version and resets the idle expiry.
+	// exist), increments s.Version, stamps s.Updated (and s.Created when
+	// zero) with the store's clock and resets the idle expiry. Errors wrap
+	// ErrConflict (another writer saved first), ErrNotFound (s.Version > 0
+	// but the session expired or was deleted; it is not resurrected),
+	// ErrInvalid or ErrUnavailable; on error s is unchanged and nothing
+	// was written (for ErrUnavailable the write may or may not have
+	// happened).
 	Save(ctx context.Context, s *Session) error
 	// Lock takes the turn lock of session id, waiting until ctx ends
-	// (ErrLocked). The returned func releases it (only if still owned).
+	// (ErrLocked, wrapping the context's error). The returned func releases
+	// it (only if still owned; calling it twice is harmless). A lock not
+	// released within the store's lock TTL expires.
 	Lock(ctx context.Context, id string) (unlock func(), err error)
 	// Delete removes a session; deleting a missing one is not an error.
 	Delete(ctx context.Context, id string) error
