@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/skip2/go-qrcode"
 
 	"github.com/samoobsluha/samoobsluha/bot"
 	"github.com/samoobsluha/samoobsluha/web"
@@ -126,6 +129,22 @@ func (f *fakeBot) Handle(ctx context.Context, req bot.Request) (bot.Reply, error
 		case "end":
 			reply.Messages = []bot.Message{{Text: "Děkujeme, na shledanou."}}
 			reply.End = "done"
+		case "faktura":
+			reply.Messages = []bot.Message{{
+				Text:  "Fakturu k objednávce 2025000123 si můžete stáhnout zde.",
+				Links: []bot.Link{{Title: "Faktura 2025000123 (PDF)", URL: "/invoice/tok-ok"}},
+			}}
+			reply.Expect = bot.Expect{Kind: "text", Input: "text"}
+		case "qr":
+			png, err := qrcode.Encode("SPD*1.0*ACC:CZ6508000000192000145399*AM:1290.00*CC:CZK*X-VS:2025000123", qrcode.Medium, 240)
+			if err != nil {
+				return bot.Reply{}, err
+			}
+			reply.Messages = []bot.Message{{
+				Text:  "Objednávku 2025000123 můžete zaplatit QR platbou (1 290 Kč).",
+				Image: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
+			}}
+			reply.Expect = bot.Expect{Kind: "text", Input: "text"}
 		case "email":
 			reply.Messages = []bot.Message{{Text: "Napište prosím e-mail z objednávky."}}
 			reply.Expect = bot.Expect{Kind: "text", Input: "email"}
