@@ -19,7 +19,7 @@ type corpusEntry struct {
 	alternatives []string
 }
 
-func mustReadCorpus(t *testing.T, path string) []corpusEntry {
+func mustReadCorpus(t testing.TB, path string) []corpusEntry {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

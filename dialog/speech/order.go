@@ -433,7 +433,7 @@ func repairNumberWords(toks []otok, lang string) []otok {
 				continue
 			}
 		}
-		if !known && len(t.f) >= 5 && allASCIILetters(t.f) && !orderFillers[t.f] {
+		if !known && len(t.f) >= 5 && len(t.f) <= maxGlued && allASCIILetters(t.f) && !orderFillers[t.f] {
 			if parts := segmentNumberWords(t.f, lang); len(parts) > 1 {
 				for k, p := range parts {
 					out = append(out, otok{raw: p, f: p, first: t.first && k == 0})
@@ -446,15 +446,23 @@ func repairNumberWords(toks []otok, lang string) []otok {
 	return out
 }
 
-// segmentNumberWords splits w into number words, fewest pieces first; nil
-// when w is not made only of number words.
+// maxGlued and maxPiece bound the search for glued number words: a glued
+// token longer than a few words is not speech, and no number word or
+// filler is longer than maxPiece letters.
+const (
+	maxGlued = 60
+	maxPiece = 16
+)
+
+// segmentNumberWords splits w into number words (and fillers), fewest
+// pieces first; nil when w is not made only of them or has no number.
 func segmentNumberWords(w, lang string) []string {
 	n := len(w)
 	best := make([][]string, n+1)
 	ok := make([]bool, n+1)
 	ok[0] = true
 	for end := 1; end <= n; end++ {
-		for start := 0; start < end; start++ {
+		for start := max(0, end-maxPiece); start < end; start++ {
 			if !ok[start] || end-start < 2 {
 				continue
 			}
