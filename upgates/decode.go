@@ -299,3 +299,25 @@ func numericKeys(m map[string]json.RawMessage) []string {
 	}
 	return out
 }
+
+// flexObj decodes an object of type T, or null, [] or "" as the zero T
+// (PHP encodes an empty object as an empty array). Valid reports whether
+// an object was present.
+type flexObj[T any] struct {
+	V     T
+	Valid bool
+}
+
+func (o *flexObj[T]) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	*o = flexObj[T]{}
+	switch string(data) {
+	case "null", "[]", `""`, "":
+		return nil
+	}
+	if err := json.Unmarshal(data, &o.V); err != nil {
+		return err
+	}
+	o.Valid = true
+	return nil
+}

@@ -159,60 +159,60 @@ type Payment struct {
 
 // wireOrder is Order with lenient field types.
 type wireOrder struct {
-	OrderNumber         flexString    `json:"order_number"`
-	OrderID             flexInt       `json:"order_id"`
-	CaseNumber          flexString    `json:"case_number"`
-	ExternalOrderNumber flexString    `json:"external_order_number"`
-	UUID                flexString    `json:"uuid"`
-	LanguageID          flexString    `json:"language_id"`
-	CurrencyID          flexString    `json:"currency_id"`
-	PricesWithVAT       flexBool      `json:"prices_with_vat_yn"`
-	StatusID            flexInt       `json:"status_id"`
-	Status              flexString    `json:"status"`
-	PaidDate            flexTime      `json:"paid_date"`
-	TrackingCode        flexString    `json:"tracking_code"`
-	TrackingURL         flexString    `json:"tracking_url"`
-	Resolved            flexBool      `json:"resolved_yn"`
-	InternalNote        flexString    `json:"internal_note"`
-	CreationTime        flexTime      `json:"creation_time"`
-	LastUpdateTime      flexTime      `json:"last_update_time"`
-	VariableSymbol      flexString    `json:"variable_symbol"`
-	TotalWeight         flexInt       `json:"total_weight"`
-	OrderTotal          flexFloat     `json:"order_total"`
-	InvoiceNumber       flexString    `json:"invoice_number"`
-	Origin              flexString    `json:"origin"`
-	AdminURL            flexString    `json:"admin_url"`
-	Customer            *wireCustomer `json:"customer"`
-	Products            []wireLine    `json:"products"`
-	Shipment            *wireShipment `json:"shipment"`
-	Payment             *wirePayment  `json:"payment"`
-	DeliveredDate       flexTime      `json:"delivered_date"`
-	Deleted             *flexBool     `json:"deleted_yn"`
+	OrderNumber         flexString            `json:"order_number"`
+	OrderID             flexInt               `json:"order_id"`
+	CaseNumber          flexString            `json:"case_number"`
+	ExternalOrderNumber flexString            `json:"external_order_number"`
+	UUID                flexString            `json:"uuid"`
+	LanguageID          flexString            `json:"language_id"`
+	CurrencyID          flexString            `json:"currency_id"`
+	PricesWithVAT       flexBool              `json:"prices_with_vat_yn"`
+	StatusID            flexInt               `json:"status_id"`
+	Status              flexString            `json:"status"`
+	PaidDate            flexTime              `json:"paid_date"`
+	TrackingCode        flexString            `json:"tracking_code"`
+	TrackingURL         flexString            `json:"tracking_url"`
+	Resolved            flexBool              `json:"resolved_yn"`
+	InternalNote        flexString            `json:"internal_note"`
+	CreationTime        flexTime              `json:"creation_time"`
+	LastUpdateTime      flexTime              `json:"last_update_time"`
+	VariableSymbol      flexString            `json:"variable_symbol"`
+	TotalWeight         flexInt               `json:"total_weight"`
+	OrderTotal          flexFloat             `json:"order_total"`
+	InvoiceNumber       flexString            `json:"invoice_number"`
+	Origin              flexString            `json:"origin"`
+	AdminURL            flexString            `json:"admin_url"`
+	Customer            flexObj[wireCustomer] `json:"customer"`
+	Products            flexList[wireLine]    `json:"products"`
+	Shipment            flexObj[wireShipment] `json:"shipment"`
+	Payment             flexObj[wirePayment]  `json:"payment"`
+	DeliveredDate       flexTime              `json:"delivered_date"`
+	Deleted             *flexBool             `json:"deleted_yn"`
 }
 
 type wireCustomer struct {
-	Email            flexString      `json:"email"`
-	Phone            flexString      `json:"phone"`
-	Code             flexString      `json:"code"`
-	CustomerID       flexInt         `json:"customer_id"`
-	FirstnameInvoice flexString      `json:"firstname_invoice"`
-	SurnameInvoice   flexString      `json:"surname_invoice"`
-	StreetInvoice    flexString      `json:"street_invoice"`
-	CityInvoice      flexString      `json:"city_invoice"`
-	ZipInvoice       flexString      `json:"zip_invoice"`
-	CountryIDInvoice flexString      `json:"country_id_invoice"`
-	FirstnamePostal  flexString      `json:"firstname_postal"`
-	SurnamePostal    flexString      `json:"surname_postal"`
-	StreetPostal     flexString      `json:"street_postal"`
-	CityPostal       flexString      `json:"city_postal"`
-	ZipPostal        flexString      `json:"zip_postal"`
-	CountryIDPostal  flexString      `json:"country_id_postal"`
-	CompanyYN        flexBool        `json:"company_yn"`
-	Company          flexString      `json:"company"`
-	ICO              flexString      `json:"ico"`
-	DIC              flexString      `json:"dic"`
-	CustomerNote     flexString      `json:"customer_note"`
-	Agreements       []wireAgreement `json:"agreements"`
+	Email            flexString              `json:"email"`
+	Phone            flexString              `json:"phone"`
+	Code             flexString              `json:"code"`
+	CustomerID       flexInt                 `json:"customer_id"`
+	FirstnameInvoice flexString              `json:"firstname_invoice"`
+	SurnameInvoice   flexString              `json:"surname_invoice"`
+	StreetInvoice    flexString              `json:"street_invoice"`
+	CityInvoice      flexString              `json:"city_invoice"`
+	ZipInvoice       flexString              `json:"zip_invoice"`
+	CountryIDInvoice flexString              `json:"country_id_invoice"`
+	FirstnamePostal  flexString              `json:"firstname_postal"`
+	SurnamePostal    flexString              `json:"surname_postal"`
+	StreetPostal     flexString              `json:"street_postal"`
+	CityPostal       flexString              `json:"city_postal"`
+	ZipPostal        flexString              `json:"zip_postal"`
+	CountryIDPostal  flexString              `json:"country_id_postal"`
+	CompanyYN        flexBool                `json:"company_yn"`
+	Company          flexString              `json:"company"`
+	ICO              flexString              `json:"ico"`
+	DIC              flexString              `json:"dic"`
+	CustomerNote     flexString              `json:"customer_note"`
+	Agreements       flexList[wireAgreement] `json:"agreements"`
 }
 
 type wireAgreement struct {
@@ -222,22 +222,22 @@ type wireAgreement struct {
 }
 
 type wireLine struct {
-	ProductID              flexInt         `json:"product_id"`
-	OptionSetID            flexInt         `json:"option_set_id"`
-	Type                   flexString      `json:"type"`
-	UUID                   flexString      `json:"uuid"`
-	Code                   flexString      `json:"code"`
-	EAN                    flexString      `json:"ean"`
-	Title                  flexString      `json:"title"`
-	Unit                   flexString      `json:"unit"`
-	Quantity               flexFloat       `json:"quantity"`
-	PricePerUnitWithVAT    flexFloat       `json:"price_per_unit_with_vat"`
-	PricePerUnitWithoutVAT flexFloat       `json:"price_per_unit_without_vat"`
-	PriceWithVAT           flexFloat       `json:"price_with_vat"`
-	VAT                    flexFloat       `json:"vat"`
-	Availability           flexString      `json:"availability"`
-	Parameters             []wireParameter `json:"parameters"`
-	ImageURL               flexString      `json:"image_url"`
+	ProductID              flexInt                 `json:"product_id"`
+	OptionSetID            flexInt                 `json:"option_set_id"`
+	Type                   flexString              `json:"type"`
+	UUID                   flexString              `json:"uuid"`
+	Code                   flexString              `json:"code"`
+	EAN                    flexString              `json:"ean"`
+	Title                  flexString              `json:"title"`
+	Unit                   flexString              `json:"unit"`
+	Quantity               flexFloat               `json:"quantity"`
+	PricePerUnitWithVAT    flexFloat               `json:"price_per_unit_with_vat"`
+	PricePerUnitWithoutVAT flexFloat               `json:"price_per_unit_without_vat"`
+	PriceWithVAT           flexFloat               `json:"price_with_vat"`
+	VAT                    flexFloat               `json:"vat"`
+	Availability           flexString              `json:"availability"`
+	Parameters             flexList[wireParameter] `json:"parameters"`
+	ImageURL               flexString              `json:"image_url"`
 }
 
 type wireParameter struct {
@@ -299,7 +299,8 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 		d := bool(*w.Deleted)
 		o.Deleted = &d
 	}
-	if c := w.Customer; c != nil {
+	if w.Customer.Valid {
+		c := &w.Customer.V
 		o.Customer = OrderCustomer{
 			Email:            strPtr(c.Email),
 			Phone:            string(c.Phone),
@@ -352,14 +353,16 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 		}
 		o.Products = append(o.Products, line)
 	}
-	if s := w.Shipment; s != nil {
+	if w.Shipment.Valid {
+		s := &w.Shipment.V
 		o.Shipment = Shipment{
 			ID: s.ID.ptr(), Code: string(s.Code), Name: string(s.Name), Type: string(s.Type),
 			PriceWithVAT: float64(s.PriceWithVAT), AffiliateID: string(s.AffiliateID),
 			AffiliateName: string(s.AffiliateName),
 		}
 	}
-	if p := w.Payment; p != nil {
+	if w.Payment.Valid {
+		p := &w.Payment.V
 		o.Payment = Payment{
 			ID: p.ID.ptr(), Code: string(p.Code), Name: string(p.Name), Type: string(p.Type),
 			PriceWithVAT: float64(p.PriceWithVAT),

@@ -88,14 +88,14 @@ func (p person) snapshot() OrderCustomer {
 
 var (
 	jana   = person{"Jana", "Nováková", "jana.novakova@seznam.cz", "+420 602 418 337", "Vinohradská 1420/88", "Praha 3", "13000", "cz", 5001}
-	petr   = person{"Petr", "Svoboda", "petr.svoboda@gmail.com", "+420 731 205 964", "Masarykova 412/17", "Brno", "60200", "cz", 0}
+	petr   = person{"Petr", "Svoboda", "petr.svoboda@gmail.com", "+420 605 205 964", "Masarykova 412/17", "Brno", "60200", "cz", 0}
 	marie  = person{"Marie", "Dvořáková", "marie.dvorakova@email.cz", "+420 605 772 190", "Palackého 233", "Olomouc", "77900", "cz", 5006}
-	tomas  = person{"Tomáš", "Černý", "tomas.cerny@centrum.cz", "+420 777 310 452", "Nádražní 1187", "Ostrava", "70200", "cz", 5002}
+	tomas  = person{"Tomáš", "Černý", "tomas.cerny@centrum.cz", "+420 606 310 452", "Nádražní 1187", "Ostrava", "70200", "cz", 5002}
 	lucie  = person{"Lucie", "Procházková", "lucie.prochazkova@seznam.cz", "+420 608 934 021", "Husova 56", "Plzeň", "30100", "cz", 5003}
-	martin = person{"Martin", "Kučera", "martin.kucera@gmail.com", "+420 724 661 308", "Jiráskova 902", "Hradec Králové", "50002", "cz", 0}
+	martin = person{"Martin", "Kučera", "martin.kucera@gmail.com", "+420 607 661 308", "Jiráskova 902", "Hradec Králové", "50002", "cz", 0}
 	eva    = person{"Eva", "Veselá", "eva.vesela@email.cz", "+420 603 118 745", "Smetanova 14", "České Budějovice", "37001", "cz", 0}
 	jakub  = person{"Jakub", "Marek", "jakub.marek@gmail.com", "+43 664 315 2208", "Mariahilfer Straße 45", "Wien", "1060", "at", 5004}
-	jiri   = person{"Jiří", "Pokorný", "jiri.pokorny@centrum.cz", "+420 736 452 119", "Komenského 3", "Liberec", "46001", "cz", 0}
+	jiri   = person{"Jiří", "Pokorný", "jiri.pokorny@centrum.cz", "+420 608 452 119", "Komenského 3", "Liberec", "46001", "cz", 0}
 	jarosl = person{"Jaroslav", "Beneš", "", "+420 604 287 553", "Zahradní 211", "Kolín", "28002", "cz", 0}
 )
 

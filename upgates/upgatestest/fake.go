@@ -58,7 +58,8 @@ type Call struct {
 	Path  string
 	Query url.Values
 	Body  []byte
-	// Status is the HTTP status the fake answered.
+	// Status is the HTTP status the fake answered (499 if the client went
+	// away first).
 	Status int
 	// Time is when the request arrived, by the fake's clock.
 	Time time.Time
@@ -125,7 +126,7 @@ type Fake struct {
 	inFlight    int
 	maxInFlight int
 	failed      map[string][]time.Time // client IP -> failed login times
-	calls       []Call
+	calls       []*Call
 	outbox      []Email
 	nextOrderID int
 }
@@ -256,7 +257,9 @@ func (f *Fake) Calls() []Call {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := make([]Call, len(f.calls))
-	copy(out, f.calls)
+	for i, c := range f.calls {
+		out[i] = *c
+	}
 	return out
 }
 
@@ -317,7 +320,7 @@ func (f *Fake) ResetCounters() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls, f.outbox = nil, nil
-	f.maxInFlight = f.inFlight
+	f.maxInFlight = f.inFlight // requests now in flight are not forgotten
 	f.failed = map[string][]time.Time{}
 	f.usedHour, f.usedDay = 0, 0
 }
@@ -338,65 +341,87 @@ func cloneJSON[T any](v T) T {
 // is the endpoint. The checks run in this order: 301 (moved), failed-login
 // block (403), credentials (401), concurrency (429), injected faults,
 // quota (429), permissions (403), then the endpoint (404, 405, 400, 413).
+//
+// The call is recorded, and stops counting as in flight, when the answer's
+// header is written: before the client can see the answer, so a test that
+// inspects the fake right after a call sees it.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	f.inFlight++
-	inFlight := f.inFlight
-	f.maxInFlight = max(f.maxInFlight, inFlight)
-	latency := f.latency
-	arrived := f.now()
-	f.mu.Unlock()
-	defer func() {
-		f.mu.Lock()
-		f.inFlight--
-		f.mu.Unlock()
-	}()
-
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
-	call := Call{Method: r.Method, Query: r.URL.Query(), Body: body, Time: arrived}
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	call := &Call{Method: r.Method, Query: r.URL.Query(), Body: body, Status: 499}
 	if i := strings.Index(r.URL.Path, "/api/v2"); i >= 0 {
 		call.Path = r.URL.Path[i+len("/api/v2"):]
 	} else {
 		call.Path = r.URL.Path
 	}
-	defer func() {
-		call.Status = rec.status
-		f.mu.Lock()
-		f.calls = append(f.calls, call)
-		f.mu.Unlock()
-	}()
+	f.mu.Lock()
+	f.inFlight++
+	inFlight := f.inFlight
+	f.maxInFlight = max(f.maxInFlight, inFlight)
+	latency := f.latency
+	call.Time = f.now()
+	f.calls = append(f.calls, call)
+	f.mu.Unlock()
+	rec := &recorder{ResponseWriter: w, f: f, call: call}
+	defer rec.finish(0) // the request ended without an answer
+
 	if latency > 0 {
 		t := time.NewTimer(latency)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
 			t.Stop()
-			rec.status = 499
 			return
 		}
 	}
-	call.Authorized = f.serve(rec, r, call.Path, body, err, inFlight)
+	f.serve(rec, r, call.Path, body, readErr, inFlight)
 }
 
-// recorder remembers the status written.
+// recorder ends the call's time in flight and records its status when
+// the header is written.
 type recorder struct {
 	http.ResponseWriter
-	status int
+	f    *Fake
+	call *Call
+	done bool
+}
+
+func (r *recorder) finish(status int) {
+	r.f.mu.Lock()
+	defer r.f.mu.Unlock()
+	if r.done {
+		return
+	}
+	r.done = true
+	r.f.inFlight--
+	if status != 0 {
+		r.call.Status = status
+	}
 }
 
 func (r *recorder) WriteHeader(code int) {
-	r.status = code
+	r.finish(code)
 	r.ResponseWriter.WriteHeader(code)
 }
 
-// serve runs the checks and the endpoint; it reports whether the request
-// was authenticated.
-func (f *Fake) serve(w http.ResponseWriter, r *http.Request, path string, body []byte, readErr error, inFlight int) bool {
+func (r *recorder) Write(b []byte) (int, error) {
+	r.finish(http.StatusOK)
+	return r.ResponseWriter.Write(b)
+}
+
+// authorized marks the request as carrying the right credentials.
+func (r *recorder) authorized() {
+	r.f.mu.Lock()
+	r.call.Authorized = true
+	r.f.mu.Unlock()
+}
+
+// serve runs the checks and the endpoint.
+func (f *Fake) serve(w *recorder, r *http.Request, path string, body []byte, readErr error, inFlight int) {
 	if !strings.Contains(r.URL.Path, "/api/v2") {
 		f.writeError(w, http.StatusNotFound, "Wrong URL of the request.")
-		return false
+		return
 	}
+	f.rateHeaders(w)
 	f.mu.Lock()
 	now := f.now()
 	moved, form := f.movedBase, f.movedForm
@@ -412,7 +437,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request, path string, body [
 		} else {
 			f.writeJSON(w, http.StatusMovedPermanently, map[string]any{"api_url": moved})
 		}
-		return false
+		return
 	}
 
 	ip := clientIP(r)
@@ -434,13 +459,14 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request, path string, body [
 	f.mu.Unlock()
 	if blocked {
 		f.writeError(w, http.StatusForbidden, "Too many failed logins. Access is blocked for one hour.")
-		return false
+		return
 	}
 	if !good {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Upgates API"`)
 		f.writeError(w, http.StatusUnauthorized, "Invalid API login or API key.")
-		return false
+		return
 	}
+	w.authorized()
 
 	f.mu.Lock()
 	if inFlight > f.maxConc {
@@ -449,7 +475,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request, path string, body [
 		f.rateHeaders(w)
 		w.Header().Set("Retry-After", retry.UTC().Format(http.TimeFormat))
 		f.writeError(w, http.StatusTooManyRequests, "Too many concurrent requests.")
-		return true
+		return
 	}
 	if f.failN > 0 {
 		f.failN--
@@ -457,7 +483,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request, path string, body [
 		f.mu.Unlock()
 		f.rateHeaders(w)
 		f.writeError(w, status, fmt.Sprintf("Injected failure %d.", status))
-		return true
+		return
 	}
 	if f.rlN > 0 {
 		f.rlN--
@@ -470,7 +496,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request, path string, body [
 			w.Header().Set("Retry-After", now.Add(after).UTC().Format(http.TimeFormat))
 		}
 		f.writeError(w, http.StatusTooManyRequests, "Too many requests.")
-		return true
+		return
 	}
 	f.rollWindows(now)
 	switch {
@@ -484,18 +510,18 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request, path string, body [
 		f.rateHeaders(w)
 		w.Header().Set("Retry-After", next.UTC().Format(http.TimeFormat))
 		f.writeError(w, http.StatusTooManyRequests, "API request limit exceeded.")
-		return true
+		return
 	}
 	f.mu.Unlock()
 	f.rateHeaders(w)
 
 	if readErr != nil {
 		f.writeError(w, http.StatusBadRequest, "Unreadable request body.")
-		return true
+		return
 	}
 	if len(body) > maxRequestBody {
 		f.writeError(w, http.StatusRequestEntityTooLarge, "Request body too large.")
-		return true
+		return
 	}
 	method := r.Method
 	if method == http.MethodPost && strings.EqualFold(r.Header.Get("X-HTTP-Method-Override"), "DELETE") {
@@ -508,18 +534,17 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request, path string, body [
 		f.mu.Unlock()
 		if known && (level == PermDeny || (level == PermReadOnly && method != http.MethodGet)) {
 			f.writeError(w, http.StatusForbidden, "The API user has no privilege for this endpoint or method.")
-			return true
+			return
 		}
 	}
 	if len(body) > 0 || method == http.MethodPut || method == http.MethodPost {
 		ct := r.Header.Get("Content-Type")
 		if !strings.HasPrefix(strings.ToLower(ct), "application/json") {
 			f.writeError(w, http.StatusBadRequest, "Content-Type must be application/json.")
-			return true
+			return
 		}
 	}
 	f.route(w, r, method, segs, body)
-	return true
 }
 
 // rollWindows starts a new quota hour or day when the clock passed one.
