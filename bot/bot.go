@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -135,6 +137,11 @@ type Config struct {
 	// LogContent logs customer text at Debug. Off by default; personal
 	// data is never logged at Info or above either way.
 	LogContent bool
+	// Vars are set in every new session before the scenario starts: bot
+	// settings such as the shop's bank account for QR payments ($account
+	// and $bank in the default scenario). Names starting with $ are
+	// private. They win over the scenario's own defaults (its vars:).
+	Vars map[string]string
 }
 
 // Bot runs one scenario for one shop. It is safe for concurrent use; turns
@@ -161,6 +168,7 @@ type Bot struct {
 	phoneVerify   bool
 	region        string
 	logContent    bool
+	vars          map[string]string
 }
 
 var botIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
@@ -187,6 +195,7 @@ func New(cfg Config) (*Bot, error) {
 		phoneVerify:   cfg.PhoneVerify,
 		region:        cfg.Region,
 		logContent:    cfg.LogContent,
+		vars:          maps.Clone(cfg.Vars),
 	}
 	if b.id == "" {
 		b.id = "default"
@@ -240,6 +249,11 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if b.region == "" {
 		b.region = DefaultRegion
+	}
+	for k := range b.vars {
+		if name := strings.TrimPrefix(k, "$"); !validVarName(name) {
+			return nil, fmt.Errorf("new bot %s: invalid variable name %q", b.id, k)
+		}
 	}
 	if b.turnTimeout < 0 || b.lockoutMax < 0 || b.lockoutWindow < 0 || b.journalTTL < 0 {
 		return nil, fmt.Errorf("new bot %s: negative duration or limit", b.id)

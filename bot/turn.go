@@ -301,6 +301,13 @@ func (t *turn) create(id string) {
 	if t.st.Private == nil {
 		t.st.Private = map[string]any{}
 	}
+	for k, v := range t.b.vars {
+		if strings.HasPrefix(k, "$") {
+			t.st.Private[k] = v
+		} else {
+			t.st.Vars[k] = v
+		}
+	}
 	if t.channel == dialog.ChannelVoice && t.b.phoneVerify {
 		if e164 := normalisePhone(t.req.Caller, t.b.region); e164 != "" {
 			t.st.Private["$caller"] = e164
