@@ -104,11 +104,14 @@ var linkLeads = map[string]bool{
 	"adrese": true, "viz": true, "see": true, "at": true, "on": true, "via": true, "here": true, "link": true,
 }
 
-// dropLinkLead removes a trailing link-pointing word (and colon) from the
-// text before a removed link.
+// dropLinkLead tidies the text before a removed link: a colon that
+// introduced it ends the sentence instead, and a trailing word that only
+// pointed at it ("na", "at") goes.
 func dropLinkLead(s string) string {
 	t := strings.TrimRight(s, " \t(")
-	t = strings.TrimSuffix(t, ":")
+	if c, ok := strings.CutSuffix(t, ":"); ok {
+		return c + "."
+	}
 	i := strings.LastIndexAny(t, " \n")
 	if linkLeads[strings.ToLower(t[i+1:])] {
 		return t[:i+1]
@@ -167,7 +170,7 @@ func tidy(s string) string {
 		l = strings.ReplaceAll(l, "()", "")
 		l = strings.ReplaceAll(l, "[]", "")
 		l = strings.Join(strings.Fields(l), " ")
-		for _, p := range []string{",.", ",!", ",?", ":.", ",,", ".."} {
+		for _, p := range []string{",.", ",!", ",?", ":.", ":,", ",,", ".."} {
 			l = strings.ReplaceAll(l, p, p[1:])
 		}
 		l = strings.TrimSuffix(l, " :")

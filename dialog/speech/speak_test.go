@@ -81,6 +81,8 @@ var renderMessages = []string{
 	"**Stav:** Vyřízeno\n- položka 1\n- položka 2",
 	"Stáhnout fakturu (https://example.com/f/abc?x=1&y=2)",
 	"Tel. +420 601 223 344",
+	"Fakturu stáhnete zde: https://shop.cz/f/1\nDěkujeme.",
+	"Order 2500123: see www.shop.cz/o/2500123, thank you.",
 }
 
 // TestSpeakGolden compares the speakable forms with testdata/speak.golden.
