@@ -40,11 +40,12 @@
 //
 // # Candidates (voice)
 //
-// The order, email and phone parameters may hold up to three candidates
-// separated by "\n", best first, as the voice recogniser produces them.
+// The order, email and phone parameters may hold several candidates
+// separated by "\n", best first, as the voice recogniser produces them: up
+// to 3 order numbers, 5 e-mails and 3 phones are considered.
 // Order candidates are tried in order (each is one cached read); an e-mail
 // or phone matches when any candidate matches exactly after normalisation.
-// There is no near-miss matching. More than three candidates are ignored.
+// There is no near-miss matching. Candidates beyond the caps are ignored.
 //
 // Order numbers are normalised by removing white space and a leading "#"
 // and upper-casing letters. E-mails are compared trimmed and

@@ -1,7 +1,11 @@
 package apps_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +35,7 @@ var testSecret = []byte("test secret, at least 16 bytes")
 // env is one fake shop, a real client talking to it over HTTP, and apps.
 type env struct {
 	t    *testing.T
-	srv  *upgatestest.Server
+	srv  *shopServer
 	shop *upgates.Client
 	apps *apps.Apps
 
@@ -58,7 +62,7 @@ func (e *env) advance(d time.Duration) {
 func newEnv(t *testing.T, modify ...func(*apps.Options)) *env {
 	t.Helper()
 	e := &env{t: t, now: time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)}
-	e.srv = upgatestest.NewServer(t)
+	e.srv = newShopServer(t)
 	e.shop = upgates.New(e.srv.URL(), upgatestest.DemoLogin, upgatestest.DemoKey, upgates.Options{
 		RetryBudget: 50 * time.Millisecond,
 	})
@@ -96,6 +100,101 @@ func verifiedFunc(orders ...string) func(string) bool {
 		}
 		return false
 	}
+}
+
+// shopServer serves a fake demo shop over real HTTP and records each
+// request (with its status) before the response leaves, so a test that
+// counts requests right after a call returns never misses the last one.
+// (The Fake records a call only when its handler has returned, which can be
+// after the client already has the answer.) The Fake's switches and
+// inspection methods are promoted; Calls and CallCount are this recorder's.
+type shopServer struct {
+	*upgatestest.Fake
+	url string
+
+	mu    sync.Mutex
+	calls []upgatestest.Call
+}
+
+func newShopServer(t *testing.T) *shopServer {
+	t.Helper()
+	s := &shopServer{Fake: upgatestest.New(upgatestest.Demo())}
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	s.url = hs.URL + "/api/v2"
+	return s
+}
+
+// URL is the API base.
+func (s *shopServer) URL() string { return s.url }
+
+func (s *shopServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	c := upgatestest.Call{Method: r.Method, Path: apiPath(r.URL.Path), Query: r.URL.Query(), Body: body}
+	rw := &recordingWriter{ResponseWriter: w, record: func(status int) {
+		c.Status = status
+		s.mu.Lock()
+		s.calls = append(s.calls, c)
+		s.mu.Unlock()
+	}}
+	s.Fake.ServeHTTP(rw, r)
+	if !rw.done {
+		rw.record(499) // the client went away before an answer
+	}
+}
+
+// Calls returns the requests received so far.
+func (s *shopServer) Calls() []upgatestest.Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]upgatestest.Call(nil), s.calls...)
+}
+
+// CallCount counts the requests matching all filters.
+func (s *shopServer) CallCount(filters ...upgatestest.CallFilter) int {
+	n := 0
+	for _, c := range s.Calls() {
+		ok := true
+		for _, f := range filters {
+			ok = ok && f(c)
+		}
+		if ok {
+			n++
+		}
+	}
+	return n
+}
+
+// recordingWriter records the call when the status is written, before the
+// client can see the response.
+type recordingWriter struct {
+	http.ResponseWriter
+	record func(status int)
+	done   bool
+}
+
+func (w *recordingWriter) WriteHeader(code int) {
+	if !w.done {
+		w.done = true
+		w.record(code)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	if !w.done {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// apiPath strips the API base from a request path.
+func apiPath(p string) string {
+	if i := strings.Index(p, "/api/v2"); i >= 0 {
+		return p[i+len("/api/v2"):]
+	}
+	return p
 }
 
 // calls counts the requests that reached the fake with method and a path

@@ -180,8 +180,8 @@ func conversations(t *testing.T, n int, appsList ...*apps.Apps) []string {
 // loadShop starts a fake with latency (so requests overlap) and no quota
 // in the way, and returns a client factory without order caching (so every
 // conversation really calls the shop).
-func loadShop(t *testing.T) (*upgatestest.Server, func(upgates.Limiter) *upgates.Client) {
-	srv := upgatestest.NewServer(t)
+func loadShop(t *testing.T) (*shopServer, func(upgates.Limiter) *upgates.Client) {
+	srv := newShopServer(t)
 	srv.SetLatency(3 * time.Millisecond)
 	srv.SetQuota(100000, 100000)
 	return srv, func(l upgates.Limiter) *upgates.Client {

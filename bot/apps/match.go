@@ -9,14 +9,18 @@ import (
 	"github.com/samoobsluha/samoobsluha/upgates"
 )
 
-// maxCandidates is how many "\n"-separated candidates of an order, e-mail
-// or phone parameter are considered. The voice recogniser sends at most
-// three; a cap also bounds how many guesses one attempt can carry.
-const maxCandidates = 3
+// How many "\n"-separated candidates of a parameter are considered: the
+// dialog engine passes up to 3 order numbers and 5 e-mails from the voice
+// recogniser. The caps also bound how many guesses one attempt can carry.
+const (
+	maxOrderCandidates = 3
+	maxEmailCandidates = 5
+	maxPhoneCandidates = 3
+)
 
 // candidates splits a parameter into its "\n"-separated candidates, trims
-// each, drops empty and repeated ones and keeps at most maxCandidates.
-func candidates(s string, norm func(string) string) []string {
+// and normalises each, drops empty and repeated ones and keeps at most limit.
+func candidates(s string, limit int, norm func(string) string) []string {
 	var out []string
 	for _, part := range strings.Split(s, "\n") {
 		c := norm(part)
@@ -24,7 +28,7 @@ func candidates(s string, norm func(string) string) []string {
 			continue
 		}
 		out = append(out, c)
-		if len(out) == maxCandidates {
+		if len(out) == limit {
 			break
 		}
 	}

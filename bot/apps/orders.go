@@ -22,7 +22,7 @@ var errNoCandidate = errors.New("no candidate")
 //     (existed reports whether at least one existed);
 //   - any other error at once: a technical failure is never a "no".
 func (a *Apps) findOrder(ctx context.Context, param string, accept func(*upgates.Order) bool) (o *upgates.Order, existed bool, err error) {
-	cands := candidates(param, normOrder)
+	cands := candidates(param, maxOrderCandidates, normOrder)
 	if len(cands) == 0 {
 		return nil, false, errNoCandidate
 	}
@@ -61,7 +61,7 @@ func lookupResult(err error) Result {
 // verifiedOrder returns the first candidate of param that this session has
 // verified, or "".
 func verifiedOrder(c Call, param string) string {
-	for _, n := range candidates(param, normOrder) {
+	for _, n := range candidates(param, maxOrderCandidates, normOrder) {
 		if c.verified(n) {
 			return n
 		}

@@ -64,24 +64,27 @@ func TestInvoiceFileName(t *testing.T) {
 
 func TestCandidates(t *testing.T) {
 	tests := []struct {
-		name string
-		in   string
-		norm func(string) string
-		want []string
+		name  string
+		in    string
+		limit int
+		norm  func(string) string
+		want  []string
 	}{
-		{name: "one order", in: " 2026 000 101 ", norm: normOrder, want: []string{"2026000101"}},
-		{name: "prefixed lower case", in: "#o2600117", norm: normOrder, want: []string{"O2600117"}},
-		{name: "three and more", in: "1\n2\n\n2\n3\n4", norm: normOrder, want: []string{"1", "2", "3"}},
-		{name: "blank", in: " \n ", norm: normOrder, want: nil},
-		{name: "emails", in: "Jan@Seznam.cz\n jan@seznam.cz", norm: normEmail, want: []string{"Jan@Seznam.cz", "jan@seznam.cz"}},
+		{name: "one order", in: " 2026 000 101 ", limit: maxOrderCandidates, norm: normOrder, want: []string{"2026000101"}},
+		{name: "prefixed lower case", in: "#o2600117", limit: maxOrderCandidates, norm: normOrder, want: []string{"O2600117"}},
+		{name: "three and more", in: "1\n2\n\n2\n3\n4", limit: maxOrderCandidates, norm: normOrder, want: []string{"1", "2", "3"}},
+		{name: "blank", in: " \n ", limit: maxOrderCandidates, norm: normOrder, want: nil},
+		{name: "five e-mails", in: "a@x.cz\nb@x.cz\nc@x.cz\nd@x.cz\ne@x.cz\nf@x.cz", limit: maxEmailCandidates, norm: normEmail,
+			want: []string{"a@x.cz", "b@x.cz", "c@x.cz", "d@x.cz", "e@x.cz"}},
+		{name: "emails", in: "Jan@Seznam.cz\n jan@seznam.cz", limit: maxEmailCandidates, norm: normEmail, want: []string{"Jan@Seznam.cz", "jan@seznam.cz"}},
 		{name: "phones", in: "777 123 456\n+420777123456\n00420 777 123 456\nnot a phone",
-			norm: func(s string) string { return e164(s, "CZ") }, want: []string{"+420777123456"}},
-		{name: "slovak phone", in: "+421 905 123 456", norm: func(s string) string { return e164(s, "CZ") },
+			limit: maxPhoneCandidates, norm: func(s string) string { return e164(s, "CZ") }, want: []string{"+420777123456"}},
+		{name: "slovak phone", in: "+421 905 123 456", limit: maxPhoneCandidates, norm: func(s string) string { return e164(s, "CZ") },
 			want: []string{"+421905123456"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := candidates(tt.in, tt.norm)
+			got := candidates(tt.in, tt.limit, tt.norm)
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
 				t.Errorf("candidates(%q) = %q, want %q", tt.in, got, tt.want)
 			}

@@ -37,7 +37,7 @@ func (a *Apps) customerEmail(ctx context.Context, c Call) Result {
 // verifyEmail is verify_email: the order exists and its e-mail matches one
 // of the candidates.
 func (a *Apps) verifyEmail(ctx context.Context, c Call) Result {
-	emails := candidates(c.Params["email"], normEmail)
+	emails := candidates(c.Params["email"], maxEmailCandidates, normEmail)
 	if len(emails) == 0 {
 		return no()
 	}
@@ -55,7 +55,7 @@ func (a *Apps) verifyEmail(ctx context.Context, c Call) Result {
 // verifyPhone is verify_phone: the order exists and its phone equals one of
 // the candidates, both normalised to E.164.
 func (a *Apps) verifyPhone(ctx context.Context, c Call) Result {
-	phones := candidates(c.Params["phone"], func(s string) string { return e164(s, a.opts.Region) })
+	phones := candidates(c.Params["phone"], maxPhoneCandidates, func(s string) string { return e164(s, a.opts.Region) })
 	if len(phones) == 0 {
 		return no()
 	}
@@ -76,7 +76,7 @@ func (a *Apps) verifyPhone(ctx context.Context, c Call) Result {
 // candidate this session has already verified (by e-mail or phone). A blank
 // e-mail for an unverified order is a plain no and calls nothing.
 func (a *Apps) findOwned(ctx context.Context, c Call) (*upgates.Order, error) {
-	emails := candidates(c.Params["email"], normEmail)
+	emails := candidates(c.Params["email"], maxEmailCandidates, normEmail)
 	param := c.Params["order"]
 	if len(emails) == 0 {
 		param = verifiedOrder(c, param)
