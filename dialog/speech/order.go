@@ -238,11 +238,6 @@ var letterPrefixWords = map[string]bool{
 	"velke": true, "velky": true, "velka": true, "male": true, "maly": true,
 }
 
-// weakLetters are single letters that are also Czech or English words
-// (prepositions, conjunctions), so a bare one may or may not be a prefix.
-const weakLettersCS = "aikosuvz"
-const weakLettersEN = "ai"
-
 // letterOf resolves token t as a spelled letter. explicit allows names
 // that are also ordinary words and spelling-alphabet names.
 func letterOf(t otok, explicit bool) (byte, bool) {
@@ -274,10 +269,6 @@ func letterOf(t otok, explicit bool) (byte, bool) {
 func classify(toks []otok, lang string) []item {
 	toks = repairNumberWords(toks, lang)
 	var items []item
-	weak := weakLettersCS
-	if lang == "en" {
-		weak = weakLettersEN
-	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		next := func(k int) otok {
@@ -346,11 +337,15 @@ func classify(toks []otok, lang string) []item {
 			continue
 		}
 		if len(t.f) == 1 && t.f[0] >= 'a' && t.f[0] <= 'z' {
+			// A bare letter belongs to the code when glued to it or written
+			// in capitals mid-sentence; otherwise it may be a word ("a",
+			// "v"), part of "e-mail", or a stray sound, and is only offered
+			// as a prefix.
 			l := t.f[0]
-			if strings.IndexByte(weak, l) >= 0 && !t.glued && !(t.upper && !t.first) {
-				items = append(items, item{kind: iWeak, letter: l, f: t.f})
-			} else {
+			if t.glued || (t.upper && !t.first) {
 				items = append(items, item{kind: iLetter, letter: l})
+			} else {
+				items = append(items, item{kind: iWeak, letter: l, f: t.f})
 			}
 			continue
 		}
@@ -398,10 +393,7 @@ func numberWord(w, lang string) (numWord, bool) {
 		return numWord{}, false
 	}
 	switch w {
-	case "ten", "oh", "nil", "one", "set", "be":
-		if w == "set" {
-			return csNumbers[w], true
-		}
+	case "ten", "oh", "nil", "one": // Czech words: "that", "oh", -, "they"
 		return numWord{}, false
 	}
 	return lookupNumber(w, lang)
