@@ -130,8 +130,13 @@ func alternatives(text string, in Input) []string {
 // without spaces, or the one word in it that holds digits ("moje číslo
 // je 2025000123").
 func orderNumber(text string) (string, bool) {
-	compact := strings.TrimLeft(strings.Join(strings.Fields(text), ""), "#")
-	if orderRe.MatchString(compact) && digitsRe.MatchString(compact) {
+	// "2025 000 123": groups of digits typed with spaces.
+	words := strings.Fields(text)
+	allDigits := true
+	for _, w := range words {
+		allDigits = allDigits && digitsRe.MatchString(w)
+	}
+	if compact := strings.TrimLeft(strings.Join(words, ""), "#"); allDigits && orderRe.MatchString(compact) {
 		return compact, true
 	}
 	var found []string
