@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -303,6 +304,36 @@ func TestNewValidatesConfig(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := bot.New(tt.cfg); err == nil {
 				t.Errorf("New(%s) = nil error", tt.name)
+			}
+		})
+	}
+}
+
+func TestLogging(t *testing.T) {
+	for _, content := range []bool{false, true} {
+		t.Run(fmt.Sprintf("content=%v", content), func(t *testing.T) {
+			h := newHarness(t, "bot.yaml", bot.Config{LogContent: content})
+			c := &convo{t: t, h: h.bot}
+			c.hello()
+			c.text("stav prosím")
+			c.text("2026000101")
+			logs := h.logs.String()
+			if n := strings.Count(logs, "msg=turn "); n != 3 {
+				t.Errorf("%d turn lines, want one per turn (3):\n%s", n, logs)
+			}
+			for _, line := range strings.Split(logs, "\n") {
+				if strings.Contains(line, "msg=turn ") && !strings.Contains(line, "level=DEBUG") {
+					t.Errorf("turn line not at Debug: %s", line)
+				}
+			}
+			if !strings.Contains(logs, `level=INFO msg="session started"`) {
+				t.Errorf("no lifecycle line for the new session:\n%s", logs)
+			}
+			if got := strings.Contains(logs, "stav prosím"); got != content {
+				t.Errorf("customer text in logs = %v with LogContent %v", got, content)
+			}
+			if h.metrics.turns["ok"] != 3 {
+				t.Errorf("metrics turns = %v, want 3 ok", h.metrics.turns)
 			}
 		})
 	}

@@ -134,3 +134,28 @@ func TestVoiceSpeechWithoutStart(t *testing.T) {
 		t.Errorf("speech for an unknown call = %+v, want the greeting", v)
 	}
 }
+
+func TestVoiceStatusNeverSpeaksLinks(t *testing.T) {
+	mine, _ := demoOrder(t)
+	h := newHarness(t, "bot.yaml", bot.Config{})
+	const call = "CA-voice-links"
+	mustHandle(t, h.bot, voiceReq(bot.KindHello, call))
+	for _, r := range []bot.Request{
+		{Kind: bot.KindText, Text: "stav"},
+		{Kind: bot.KindDigits, Digits: mine.OrderNumber + "#"},
+	} {
+		r.Session, r.Channel = call, "voice"
+		mustHandle(t, h.bot, r)
+	}
+	rep := mustHandle(t, h.bot, bot.Request{Kind: bot.KindText, Session: call, Channel: "voice", Text: mine.Email})
+	v := mustVoice(t, rep)
+	if !strings.Contains(v.Say, "ve stavu") {
+		t.Fatalf("say = %q, want the status", v.Say)
+	}
+	if strings.Contains(v.Say, "http") || strings.Contains(v.SSML, "http") || strings.Contains(v.Say, "shop.example") {
+		t.Errorf("voice reads a link: say %q ssml %q", v.Say, v.SSML)
+	}
+	if len(rep.Messages) == 0 || rep.Messages[0].SSML == "" || strings.Contains(rep.Messages[0].SSML, "http") {
+		t.Errorf("voice messages = %+v, want SSML per message without the link", rep.Messages)
+	}
+}
