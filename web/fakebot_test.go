@@ -13,7 +13,6 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/samoobsluha/samoobsluha/bot"
-	"github.com/samoobsluha/samoobsluha/web"
 )
 
 // fakeBot is a deterministic echo bot for the transport tests. It keeps
@@ -235,13 +234,13 @@ func (f *fakeBot) Invoice(ctx context.Context, token string) (*bot.Invoice, erro
 	case "tok-ok":
 		return &bot.Invoice{FileName: "Faktura 2025000123.pdf", Body: io.NopCloser(strings.NewReader(fakePDF))}, nil
 	case "tok-expired":
-		return nil, fmt.Errorf("open invoice: %w", web.ErrInvoiceExpired)
+		return nil, fmt.Errorf("open invoice: %w", bot.ErrInvoiceExpired)
 	case "tok-html":
 		return &bot.Invoice{FileName: "x.pdf", Body: io.NopCloser(strings.NewReader("<html>Upgates error: secret detail</html>"))}, nil
 	case "tok-broken":
 		return nil, errors.New("upgates 500: secret shop detail")
 	}
-	return nil, fmt.Errorf("open invoice: %w", web.ErrInvoiceNotFound)
+	return nil, fmt.Errorf("open invoice: %w", bot.ErrInvoiceNotFound)
 }
 
 // Ping implements web.Checker.

@@ -214,3 +214,10 @@ func mustMetric(t *testing.T, ts *testServer, name string) string {
 	t.Fatalf("metric %s not in /metrics", name)
 	return ""
 }
+
+// The real bot runtime plugs into the server.
+var (
+	_ web.Handler       = (*bot.Mux)(nil)
+	_ web.InvoiceOpener = (*bot.Mux)(nil)
+	_ web.Checker       = (*bot.Mux)(nil)
+)

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/samoobsluha/samoobsluha/bot"
 )
 
 // maxInvoiceToken is the longest token /invoice/{token} accepts.
@@ -26,9 +28,9 @@ func (s *Server) handleInvoice(w http.ResponseWriter, r *http.Request) {
 	inv, err := s.opts.Invoices.Invoice(r.Context(), token)
 	if err != nil {
 		switch {
-		case isInvoiceNotFound(err):
+		case errors.Is(err, bot.ErrInvoiceNotFound):
 			invoiceError(w, http.StatusNotFound)
-		case isInvoiceExpired(err):
+		case errors.Is(err, bot.ErrInvoiceExpired):
 			invoiceError(w, http.StatusGone)
 		default:
 			s.log.WarnContext(r.Context(), "open invoice", "err", err)
@@ -107,28 +109,4 @@ func invoiceError(w http.ResponseWriter, status int) {
 	}[status]
 	w.Header().Set("Cache-Control", "no-store")
 	http.Error(w, msg, status)
-}
-
-// isInvoiceNotFound and isInvoiceExpired recognise the opener's errors by
-// their sentinel or, for errors from other packages (bot), by the
-// sentinel's message.
-func isInvoiceNotFound(err error) bool {
-	return errors.Is(err, ErrInvoiceNotFound) || matchesSentinel(err, "ErrInvoiceNotFound")
-}
-
-func isInvoiceExpired(err error) bool {
-	return errors.Is(err, ErrInvoiceExpired) || matchesSentinel(err, "ErrInvoiceExpired")
-}
-
-// matchesSentinel reports whether err or an error it wraps has the message
-// of the web sentinel with that name; it recognises bot's equally worded
-// sentinels without a compile-time dependency on them.
-func matchesSentinel(err error, name string) bool {
-	want := map[string]string{"ErrInvoiceNotFound": ErrInvoiceNotFound.Error(), "ErrInvoiceExpired": ErrInvoiceExpired.Error()}[name]
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if e.Error() == want {
-			return true
-		}
-	}
-	return false
 }

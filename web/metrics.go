@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/samoobsluha/samoobsluha/bot"
 )
 
 // Metrics collects the server's Prometheus metrics in its own registry
@@ -29,6 +31,8 @@ type Metrics struct {
 	up429        *prometheus.CounterVec
 	lockouts     *prometheus.CounterVec
 }
+
+var _ bot.Metrics = (*Metrics)(nil)
 
 // NewMetrics returns Metrics registered in a new registry together with
 // the Go runtime and process collectors.

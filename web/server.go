@@ -27,10 +27,10 @@ type Handler interface {
 	Handle(ctx context.Context, req bot.Request) (bot.Reply, error)
 }
 
-// InvoiceOpener resolves a signed invoice token to the invoice PDF. The
-// caller closes Invoice.Body. An unknown or forged token returns an error
-// matching ErrInvoiceNotFound (or bot.ErrInvoiceNotFound), an expired one
-// ErrInvoiceExpired (or bot.ErrInvoiceExpired).
+// InvoiceOpener resolves a signed invoice token to the invoice PDF; *bot.Mux
+// satisfies it. The caller closes Invoice.Body. An unknown or forged token
+// returns an error matching bot.ErrInvoiceNotFound, an expired one
+// bot.ErrInvoiceExpired; any other error is a technical failure.
 type InvoiceOpener interface {
 	Invoice(ctx context.Context, token string) (*bot.Invoice, error)
 }
@@ -40,15 +40,6 @@ type InvoiceOpener interface {
 type Checker interface {
 	Ping(ctx context.Context) error
 }
-
-// Invoice errors an InvoiceOpener may return (bot exports its own
-// equivalents; both are recognised).
-var (
-	// ErrInvoiceNotFound means the token is unknown or forged.
-	ErrInvoiceNotFound = errors.New("invoice not found")
-	// ErrInvoiceExpired means the token was valid but has expired.
-	ErrInvoiceExpired = errors.New("invoice link expired")
-)
 
 // BotOptions are the per-bot transport settings.
 type BotOptions struct {

@@ -331,7 +331,7 @@ func TestHelloTimeout(t *testing.T) {
 }
 
 func TestPingPong(t *testing.T) {
-	opts := web.Options{PingInterval: 40 * time.Millisecond, PongWait: 150 * time.Millisecond}
+	opts := web.Options{PingInterval: 100 * time.Millisecond, PongWait: 400 * time.Millisecond}
 
 	t.Run("answering client stays", func(t *testing.T) {
 		o := opts
@@ -340,7 +340,7 @@ func TestPingPong(t *testing.T) {
 		c := mustDial(t, ts, "", nil)
 		mustHello(t, c)
 		// Read (and so answer pings) for four pong waits.
-		c.SetReadDeadline(time.Now().Add(600 * time.Millisecond))
+		c.SetReadDeadline(time.Now().Add(1600 * time.Millisecond))
 		if _, _, err := c.ReadMessage(); err == nil || !strings.Contains(err.Error(), "timeout") {
 			t.Fatalf("idle read: %v, want a timeout", err)
 		}
@@ -359,7 +359,7 @@ func TestPingPong(t *testing.T) {
 			t.Fatalf("missed pong: close code %d, want the connection dropped", code)
 		}
 		if d := time.Since(start); d > 3*time.Second {
-			t.Errorf("dropped after %v, want about 150ms", d)
+			t.Errorf("dropped after %v, want about 400ms", d)
 		}
 	})
 }
