@@ -378,11 +378,12 @@ func emailPieces(toks []etok, lang string) []epiece {
 }
 
 // emailNumber reports number words that mean digits inside an address.
-// Repeat words and zeros are included so "dvakrát nula" works; "sto" and
-// "set" are left out because they are common in addresses as words.
+// Repeat words are included so "double seven" works ("double u" was taken
+// as W before); "set", "sta" and "stě" start no number, being common
+// words, but continue one ("devatenáct set osmdesát pět").
 func emailNumber(f, lang string) (numWord, bool) {
 	nw, ok := numberWord(f, lang)
-	if !ok || f == "set" || f == "sta" || f == "ste" || f == "dvojite" || f == "dvojity" || f == "dvojita" || f == "double" {
+	if !ok || f == "set" || f == "sta" || f == "ste" {
 		return numWord{}, false
 	}
 	if lang == "en" && f == "o" {

@@ -147,11 +147,7 @@ func sanitizeText(s string) string {
 	}, s)
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "- ") {
-			t = t[2:]
-		}
-		lines[i] = t
+		lines[i] = strings.TrimPrefix(strings.TrimSpace(l), "- ")
 	}
 	return strings.Join(lines, "\n")
 }

@@ -80,6 +80,8 @@ func TestEmails(t *testing.T) {
 		{"separators", []string{"a pomlčka b podtržítko c zavináč x tečka cz"}, "cs", []string{"a-b_c@x.cz"}},
 		{"numbers", []string{"novák osmdesát pět zavináč email tečka cz"}, "cs", []string{"novak85@email.cz"}},
 		{"english", []string{"john dot smith at gmail dot com"}, "en", []string{"john.smith@gmail.com"}},
+		{"english double", []string{"john double seven at gmail dot com"}, "en", []string{"john77@gmail.com"}},
+		{"double u", []string{"double u smith at gmail dot com"}, "en", []string{"wsmith@gmail.com"}},
 		{"english underscore dash", []string{"a underscore b dash c at x dot com"}, "en", []string{"a_b-c@x.com"}},
 		{"written by recogniser", []string{"Jan.Novák@Seznam.cz"}, "cs", []string{"jan.novak@seznam.cz"}},
 		{"intro and thanks", []string{"můj e-mail je jan zavináč seznam tečka cz, děkuji"}, "cs", []string{"jan@seznam.cz"}},
