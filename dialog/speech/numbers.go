@@ -235,7 +235,8 @@ func csCount(n int64, noun csNoun) string {
 // "one thousand two hundred thirty Czech crowns and fifty hellers".
 // currency is an ISO code or what shops write ("Kč", "€"); empty means
 // CZK. An unknown currency is spoken as its code after the number.
-// NaN and infinities are spoken as zero.
+// NaN and infinities are spoken as zero, and magnitudes above 9e16 (no
+// shop's amount) as 9e16, so the result always fits int64 arithmetic.
 func Amount(v float64, currency, lang string) string {
 	lang = baseLang(lang)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
@@ -244,7 +245,7 @@ func Amount(v float64, currency, lang string) string {
 	neg := v < 0
 	cents := int64(math.Round(math.Abs(v) * 100))
 	if math.Abs(v) >= 9e16 {
-		cents = int64(9e18) // clamp; amounts this large do not occur
+		cents = int64(9e18)
 	}
 	whole, frac := cents/100, cents%100
 	code := currencyCode(currency)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -38,12 +39,18 @@ func speakCases() []string {
 	for _, v := range []float64{1, 2, 99.99, 0.01} {
 		add(fmt.Sprintf("Amount(%v, EUR, en)", v), speech.Amount(v, "EUR", "en"))
 	}
+	for _, c := range []string{"USD", "$", "GBP", "£", "PLN", "zł", "eur", "€", ""} {
+		add(fmt.Sprintf("Amount(2.5, %q, cs)", c), speech.Amount(2.5, c, "cs"))
+		add(fmt.Sprintf("Amount(1, %q, en)", c), speech.Amount(1, c, "en"))
+	}
+	add("Amount(NaN, CZK, cs)", speech.Amount(math.NaN(), "CZK", "cs"))
+	add("Amount(1e300, CZK, cs)", speech.Amount(1e300, "CZK", "cs"))
 	add("Amount(12.5, CHF, cs)", speech.Amount(12.5, "CHF", "cs"))
 	add("Amount(12.5, CHF, en)", speech.Amount(12.5, "CHF", "en"))
-	for _, n := range []int64{0, 1, 2, 11, 19, 20, 21, 99, 100, 101, 200, 300, 500, 999, 1000, 1001, 1230, 2000, 2026, 5000, 12_345, 100_000, 1_000_000, 2_500_000, 5_000_000, 1_000_000_000, 2_000_000_000, -7} {
+	for _, n := range []int64{0, 1, 2, 11, 19, 20, 21, 99, 100, 101, 200, 300, 500, 999, 1000, 1001, 1230, 2000, 2026, 5000, 12_345, 100_000, 1_000_000, 2_500_000, 5_000_000, 1_000_000_000, 2_000_000_000, -7, math.MaxInt64, math.MinInt64} {
 		add(fmt.Sprintf("Number(%d, cs)", n), speech.Number(n, "cs"))
 	}
-	for _, n := range []int64{0, 1, 13, 21, 100, 101, 1230, 2026, 1_000_000} {
+	for _, n := range []int64{0, 1, 13, 21, 100, 101, 1230, 2026, 1_000_000, -7, math.MinInt64} {
 		add(fmt.Sprintf("Number(%d, en)", n), speech.Number(n, "en"))
 	}
 	for _, d := range []string{"2026-11-27", "2026-01-01", "2026-02-02", "2026-03-03", "2026-04-11", "2026-05-20", "2026-06-21", "2026-07-22", "2026-08-30", "2026-12-31", "2027-10-13", "2026-09-12"} {

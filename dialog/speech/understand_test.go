@@ -20,6 +20,8 @@ func TestOrderNumbers(t *testing.T) {
 		{"recogniser digits", []string{"2026 001 234"}, "cs", []string{"2026001234"}},
 		{"inverted compound", []string{"šestadvacet nula nula jedna"}, "cs", []string{"26001"}},
 		{"hundreds", []string{"dvanáct set třicet čtyři"}, "cs", []string{"1234"}},
+		{"digits before tisíc", []string{"2 tisíce dvacet šest nula nula jedna"}, "cs", []string{"2026001"}},
+		{"digits before set", []string{"12 set 34 nula"}, "cs", []string{"1200340"}},
 		{"year form", []string{"dva tisíce dvacet šest nula nula jedna"}, "cs", []string{"2026001"}},
 		{"letter by alphabet", []string{"O jako Otakar dva pět nula nula jedna dva tři"}, "cs", []string{"O2500123"}},
 		{"letter named", []string{"písmeno O 2500123"}, "cs", []string{"O2500123"}},
