@@ -34,7 +34,10 @@ const max429Retries = 3
 
 // Limiter bounds the requests in flight to one shop. Acquire blocks until a
 // slot for key is free or ctx ends (returning ctx's error, wrapped); the
-// returned release frees the slot and is safe to call more than once.
+// returned release frees the slot. The client calls release exactly once,
+// right after the response body is read, and holds no slot while waiting
+// for a Retry-After. The key is Client.ShopKey; the slot count is the
+// limiter's own (Options.MaxInFlight configures only the default).
 // Implementations are safe for concurrent use. Package session provides a
 // Redis-backed one shared by all server instances.
 type Limiter interface {

@@ -238,8 +238,9 @@ func Demo() *Dataset {
 		}
 		o.PricesWithVAT, o.Statistics = true, true
 		o.CreationTime = created
-		if o.LastUpdateTime == "" {
-			o.LastUpdateTime = created
+		o.LastUpdateTime = created
+		if len(hist) > 0 {
+			o.LastUpdateTime = hist[len(hist)-1].CreationTime
 		}
 		o.VariableSymbol = onlyDigits(o.OrderNumber)
 		if o.Origin == "" {

@@ -128,7 +128,6 @@ type Fake struct {
 	failed      map[string][]time.Time // client IP -> failed login times
 	calls       []*Call
 	outbox      []Email
-	nextOrderID int
 }
 
 // New returns a fake shop serving a copy of data (nil: Demo()). It accepts

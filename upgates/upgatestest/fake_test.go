@@ -442,12 +442,13 @@ func TestDemo(t *testing.T) {
 	have := map[string]bool{}
 	accountOrders := map[int]int{}
 	phone := regexp.MustCompile(`^\+420 6\d\d \d\d\d \d\d\d$`)
+	numeric, prefixed := regexp.MustCompile(`^\d{10}$`), regexp.MustCompile(`^[A-Z]\d+$`)
 	email := regexp.MustCompile(`@(seznam\.cz|gmail\.com|email\.cz|centrum\.cz)$`)
 	for _, o := range d.Orders {
 		n := o.OrderNumber
-		if matched, _ := regexp.MatchString(`^\d{10}$`, n); matched {
+		if numeric.MatchString(n) {
 			have["numeric"] = true
-		} else if matched, _ := regexp.MatchString(`^[A-Z]\d+$`, n); matched {
+		} else if prefixed.MatchString(n) {
 			have["prefixed"] = true
 		}
 		typ := statusType[*o.StatusID]
