@@ -145,6 +145,8 @@ func TestYesNo(t *testing.T) {
 		{"I don't know", "en", false, false},
 		{"that isn't right", "en", false, true},
 		{"to není", "cs", false, true},
+		{"Prosím?", "cs", false, false},
+		{"ano, prosím", "cs", true, true},
 		{"ano ne", "cs", false, false},
 		{"nevím", "cs", false, false},
 		{"", "cs", false, false},

@@ -9,11 +9,11 @@ var (
 		"ano": true, "jo": true, "joo": true, "jojo": true, "jasne": true, "jasnacka": true,
 		"presne": true, "spravne": true, "souhlasi": true, "souhlasim": true, "urcite": true,
 		"samozrejme": true, "dobre": true, "ok": true, "okej": true, "oukej": true, "klidne": true,
-		"potvrzuji": true, "potvrzuju": true, "jiste": true, "prosim": true, "chci": true,
+		"potvrzuji": true, "potvrzuju": true, "jiste": true, "chci": true,
 		"muzete": true, "mohu": true, "ovsem": true, "pochopitelne": true, "super": true,
 		"yes": true, "yeah": true, "yep": true, "yup": true, "sure": true, "correct": true,
 		"right": true, "okay": true, "absolutely": true, "definitely": true, "certainly": true,
-		"affirmative": true, "please": true, "ya": true, "yea": true, "aha": true, "ano.": true,
+		"affirmative": true, "ya": true, "yea": true,
 	}
 	noWords = map[string]bool{
 		"ne": true, "nene": true, "nee": true, "nechci": true, "nesouhlasi": true, "nesouhlasim": true,
