@@ -248,24 +248,48 @@ func TestExpiredSession(t *testing.T) {
 
 func TestShopErrorTakesErrorExit(t *testing.T) {
 	mine, _ := demoOrder(t)
-	h := newHarness(t, "bot.yaml", bot.Config{})
-	c := &convo{t: t, h: h.bot}
-	c.hello()
-	c.text("stav")
-	c.text(mine.OrderNumber)
-	h.shop.Fail(500, 100)
-	rep, err := c.try(mine.Email)
-	if err != nil {
-		t.Fatalf("shop failure surfaced as %v, want the scenario's error exit", err)
+	tests := []struct {
+		name  string
+		fault func(*fakeShop)
+	}{
+		{"500", func(f *fakeShop) { f.Fail(500, 100) }},
+		{"503", func(f *fakeShop) { f.Fail(503, 100) }},
+		{"429 beyond the retry budget", func(f *fakeShop) { f.RateLimit(100, time.Minute, true) }},
 	}
-	if !strings.Contains(texts(rep), "neodpovídá") {
-		t.Errorf("reply = %q, want the shop-down message", texts(rep))
-	}
-	if strings.Contains(texts(rep), "500") {
-		t.Errorf("reply leaks the technical error: %q", texts(rep))
-	}
-	if rep.Expect.Kind != "button" {
-		t.Errorf("expect = %+v, want back at the menu", rep.Expect)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, "bot.yaml", bot.Config{})
+			c := &convo{t: t, h: h.bot}
+			c.hello()
+			c.text("stav")
+			c.text(mine.OrderNumber)
+			tt.fault(h.shop)
+			start := time.Now()
+			rep, err := c.try(mine.Email)
+			if err != nil {
+				t.Fatalf("shop failure surfaced as %v, want the scenario's error exit", err)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("the failing turn took %v", d)
+			}
+			if !strings.Contains(texts(rep), "neodpovídá") {
+				t.Errorf("reply = %q, want the shop-down message", texts(rep))
+			}
+			for _, leak := range []string{"500", "503", "429", "error", "upgates"} {
+				if strings.Contains(texts(rep), leak) {
+					t.Errorf("reply leaks the technical error (%s): %q", leak, texts(rep))
+				}
+			}
+			if rep.Expect.Kind != "button" {
+				t.Errorf("expect = %+v, want back at the menu", rep.Expect)
+			}
+			if h.metrics.action("verify_email/error") != 1 {
+				t.Errorf("actions = %v, want one verify_email error", h.metrics.actions)
+			}
+			if !strings.Contains(h.logs.String(), "level=WARN") {
+				t.Errorf("the shop failure was not logged at Warn")
+			}
+		})
 	}
 }
 
@@ -336,5 +360,49 @@ func TestLogging(t *testing.T) {
 				t.Errorf("metrics turns = %v, want 3 ok", h.metrics.turns)
 			}
 		})
+	}
+}
+
+func TestHistoryKeepsLastMessages(t *testing.T) {
+	h := newHarness(t, "bot.yaml", bot.Config{})
+	c := &convo{t: t, h: h.bot}
+	c.hello()
+	for i := range 40 {
+		c.text(fmt.Sprintf("nevím %d", i))
+	}
+	hist := (&convo{t: t, h: h.bot, session: c.session}).hello().History
+	if len(hist) != 50 {
+		t.Fatalf("history has %d entries, want the last 50", len(hist))
+	}
+	if last := hist[len(hist)-2]; last.From != "user" || last.Text != "nevím 39" {
+		t.Errorf("history ends with %+v, want the last customer message", last)
+	}
+}
+
+func TestConcurrentTurnsOneInstance(t *testing.T) {
+	h := newHarness(t, "bot.yaml", bot.Config{})
+	c := &convo{t: t, h: h.bot}
+	c.hello()
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := h.bot.Handle(t.Context(), bot.Request{Kind: bot.KindText, Session: c.session, Text: fmt.Sprintf("zpráva %d", i)})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	hist := (&convo{t: t, h: h.bot, session: c.session}).hello().History
+	if len(hist) != 1+2*n {
+		t.Fatalf("history has %d entries, want %d", len(hist), 1+2*n)
+	}
+	for i := 1; i < len(hist); i += 2 {
+		if hist[i].From != "user" || hist[i+1].From != "bot" {
+			t.Errorf("history %d-%d = %s, %s: turns interleaved", i, i+1, hist[i].From, hist[i+1].From)
+		}
 	}
 }

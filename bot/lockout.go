@@ -23,10 +23,9 @@ func (t *turn) clientKey() string {
 	who, kind := "", ""
 	switch {
 	case t.channel == "voice":
-		if c, ok := t.st.Private["$caller"].(string); ok && c != "" {
-			who, kind = c, "p"
-		} else if c := normalisePhone(t.req.Caller, t.b.region); c != "" {
-			who, kind = c, "p"
+		who, kind = t.rec.Caller, "p"
+		if who == "" {
+			who = normalisePhone(t.req.Caller, t.b.region)
 		}
 	case t.req.Client != "":
 		who, kind = t.req.Client, "c"

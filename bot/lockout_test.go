@@ -90,3 +90,34 @@ func TestLockoutConfigurable(t *testing.T) {
 	_, err := c.try(mine.Email)
 	wantCode(t, err, bot.CodeLocked)
 }
+
+func TestLockoutByCallerNumber(t *testing.T) {
+	mine, _ := demoOrder(t)
+	h := newHarness(t, "bot.yaml", bot.Config{LockoutMax: 3})
+	call := func(id string) string {
+		mustHandle(t, h.bot, bot.Request{Kind: bot.KindHello, Session: id, Channel: "voice", Caller: "601 223 344"})
+		for _, r := range []bot.Request{{Kind: bot.KindText, Text: "stav"}, {Kind: bot.KindDigits, Digits: mine.OrderNumber + "#"}} {
+			r.Session, r.Channel, r.Caller = id, "voice", "+420601223344"
+			mustHandle(t, h.bot, r)
+		}
+		return id
+	}
+	first := call("CA-lock-1")
+	for i := range 3 {
+		mustHandle(t, h.bot, bot.Request{Kind: bot.KindText, Session: first, Channel: "voice", Text: "nekdo" + string(rune('a'+i)) + "@example.cz"})
+	}
+	// A new call from the same number (written differently) is locked.
+	second := call("CA-lock-2")
+	_, err := h.bot.Handle(t.Context(), bot.Request{Kind: bot.KindText, Session: second, Channel: "voice", Caller: "00420 601 223 344", Text: mine.Email})
+	wantCode(t, err, bot.CodeLocked)
+	// Another number is not.
+	third := "CA-lock-3"
+	mustHandle(t, h.bot, bot.Request{Kind: bot.KindHello, Session: third, Channel: "voice", Caller: "+420 777 000 111"})
+	for _, r := range []bot.Request{{Kind: bot.KindText, Text: "stav"}, {Kind: bot.KindDigits, Digits: mine.OrderNumber + "#"}, {Kind: bot.KindText, Text: mine.Email}} {
+		r.Session, r.Channel = third, "voice"
+		rep := mustHandle(t, h.bot, r)
+		if r.Kind == bot.KindText && r.Text == mine.Email && !strings.Contains(rep.Voice.Say, "ve stavu") {
+			t.Errorf("other caller: %q, want the status", rep.Voice.Say)
+		}
+	}
+}

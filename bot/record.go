@@ -41,6 +41,9 @@ type record struct {
 	// bot asked on voice, repeated after a silence.
 	NoInput int    `json:"no_input,omitempty"`
 	Prompt  string `json:"prompt,omitempty"`
+	// Caller is the voice caller's number in E.164, kept for brute-force
+	// counting even when it is not given to the scenario as $caller.
+	Caller string `json:"caller,omitempty"`
 }
 
 // journalEntry is one write to the shop made for this session. Pending

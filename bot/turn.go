@@ -308,9 +308,10 @@ func (t *turn) create(id string) {
 			t.st.Vars[k] = v
 		}
 	}
-	if t.channel == dialog.ChannelVoice && t.b.phoneVerify {
-		if e164 := normalisePhone(t.req.Caller, t.b.region); e164 != "" {
-			t.st.Private["$caller"] = e164
+	if t.channel == dialog.ChannelVoice {
+		t.rec.Caller = normalisePhone(t.req.Caller, t.b.region)
+		if t.b.phoneVerify && t.rec.Caller != "" {
+			t.st.Private["$caller"] = t.rec.Caller
 		}
 	}
 }
