@@ -437,6 +437,10 @@ func emailVariants(ps []epiece) []string {
 	for i := range merged {
 		merged[i].let = false
 	}
+	// A "tečka" after the address is the end of the sentence.
+	for n := len(merged); n > 0 && merged[n-1].sep && merged[n-1].s != "@"; n = len(merged) {
+		merged = merged[:n-1]
+	}
 	at := -1
 	for i, p := range merged {
 		if p.sep && p.s == "@" {

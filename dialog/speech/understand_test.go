@@ -89,6 +89,7 @@ func TestEmails(t *testing.T) {
 		{"intro and thanks", []string{"můj e-mail je jan zavináč seznam tečka cz, děkuji"}, "cs", []string{"jan@seznam.cz"}},
 		{"no at: provider reading", []string{"jan novák seznam cz"}, "cs", []string{"jannovak@seznam.cz"}},
 		{"second alternative", []string{"nevím", "jan zavináč seznam tečka cz"}, "cs", []string{"jan@seznam.cz"}},
+		{"trailing tečka", []string{"jan zavináč seznam tečka cz tečka"}, "cs", []string{"jan@seznam.cz"}},
 		{"two at signs", []string{"jan zavináč zavináč seznam tečka cz"}, "cs", nil},
 		{"no domain", []string{"jan zavináč"}, "cs", nil},
 		{"no local part", []string{"zavináč seznam tečka cz"}, "cs", nil},
