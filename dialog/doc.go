@@ -72,8 +72,14 @@
 //   - goto: next. handover: ends with reason handover (and a transfer
 //     number on the voice channel). end: ends with reason done.
 //
-// In-text buttons ({{button BOX "Label"}}) become buttons with value
-// "@BOX"; only boxes offered in the last turn are accepted.
+// In-text buttons ({{button "BOX" "Label"}}; quote the box id, a bare
+// word is a variable, a bare number is box BOX) become buttons with value
+// "@BOX"; only boxes offered in the last turn are accepted, so a client
+// cannot jump past verification by sending a made-up "@box".
+//
+// Re-prompts, yes/no button titles and similar built-in texts come from
+// the scenario's messages, else from the default scenario's, so every
+// scenario speaks both languages without repeating them.
 //
 // # Variables
 //
