@@ -49,6 +49,11 @@ const (
 	maxFailedLogins = 5
 	// maxRequestBody caps a request body the fake reads.
 	maxRequestBody = 1 << 20
+	// MaxRecorded is how many calls and outbox e-mails the fake keeps (the
+	// most recent), so a long-running demo does not grow without bound.
+	MaxRecorded = 10000
+	// maxTrackedIPs bounds the failed-login table.
+	maxTrackedIPs = 1000
 )
 
 // Call is one request as the fake received it.
@@ -101,6 +106,7 @@ type Email struct {
 // no goroutines.
 type Fake struct {
 	mu    sync.Mutex
+	orig  *Dataset // as given to New, for ResetData
 	data  *Dataset
 	login string
 	key   string
@@ -145,6 +151,7 @@ func New(data *Dataset) *Fake {
 	}
 	data.fillStatusNames()
 	f := &Fake{
+		orig:      data.Clone(),
 		data:      data,
 		login:     data.Login,
 		key:       data.Key,
@@ -251,7 +258,8 @@ func (f *Fake) MaxConcurrent(n int) {
 	f.maxConc = max(n, 1)
 }
 
-// Calls returns the requests received so far, oldest first.
+// Calls returns the requests received so far, oldest first (at most the
+// last MaxRecorded).
 func (f *Fake) Calls() []Call {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -313,6 +321,14 @@ func (f *Fake) History(number string) []HistoryEntry {
 	return cloneJSON(f.data.History[number])
 }
 
+// ResetData restores the data given to New (orders, history, statuses...),
+// undoing every write. Counters and switches stay.
+func (f *Fake) ResetData() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.data = f.orig.Clone()
+}
+
 // ResetCounters forgets recorded calls, the in-flight maximum, failed
 // logins, the outbox and the quota used. Data and switches stay.
 func (f *Fake) ResetCounters() {
@@ -358,6 +374,9 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.maxInFlight = max(f.maxInFlight, inFlight)
 	latency := f.latency
 	call.Time = f.now()
+	if len(f.calls) >= MaxRecorded {
+		f.calls = append(f.calls[:0], f.calls[len(f.calls)-MaxRecorded/2:]...)
+	}
 	f.calls = append(f.calls, call)
 	f.mu.Unlock()
 	rec := &recorder{ResponseWriter: w, f: f, call: call}
@@ -444,6 +463,13 @@ func (f *Fake) serve(w *recorder, r *http.Request, path string, body []byte, rea
 	good := ok && subtle.ConstantTimeCompare([]byte(user), []byte(f.login)) == 1 &&
 		subtle.ConstantTimeCompare([]byte(pass), []byte(f.key)) == 1
 	f.mu.Lock()
+	if len(f.failed) > maxTrackedIPs {
+		for k, ts := range f.failed {
+			if len(ts) == 0 || now.Sub(ts[len(ts)-1]) >= time.Hour {
+				delete(f.failed, k)
+			}
+		}
+	}
 	recent := f.failed[ip][:0]
 	for _, t := range f.failed[ip] {
 		if now.Sub(t) < time.Hour {

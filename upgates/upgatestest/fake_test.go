@@ -577,3 +577,17 @@ func TestGoldenOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestResetData(t *testing.T) {
+	srv := upgatestest.NewServer(t)
+	mustDo(t, srv, "PUT", "/orders", `{"orders":[{"order_number":"2026000101","status_id":19,"internal_note":"x"}]}`, true)
+	mustDo(t, srv, "POST", "/orders/2026000101/history", `{"data":[{"name":"a","value":"b"}]}`, true)
+	srv.ResetData()
+	o, _ := srv.Order("2026000101")
+	if *o.StatusID != 13 || o.InternalNote != nil || len(srv.History("2026000101")) != 2 {
+		t.Errorf("after ResetData: status %d note %v history %d", *o.StatusID, o.InternalNote, len(srv.History("2026000101")))
+	}
+	if srv.CallCount() != 2 || len(srv.Outbox()) != 1 {
+		t.Errorf("ResetData changed counters: %d calls, %d e-mails", srv.CallCount(), len(srv.Outbox()))
+	}
+}

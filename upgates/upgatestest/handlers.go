@@ -519,6 +519,9 @@ func (f *Fake) applyUpdate(number string, it map[string]json.RawMessage, sendEma
 			CreationTime: now.In(cet).Format(time.RFC3339),
 		})
 		if st.EmailTemplate && sendEmails && o.Customer.Email != nil && *o.Customer.Email != "" {
+			if len(f.outbox) >= MaxRecorded {
+				f.outbox = append(f.outbox[:0], f.outbox[len(f.outbox)-MaxRecorded/2:]...)
+			}
 			f.outbox = append(f.outbox, statusEmail(o, *st, now))
 		}
 	}
