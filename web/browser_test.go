@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,12 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/samoobsluha/samoobsluha/bot"
 	"github.com/samoobsluha/samoobsluha/web"
 )
 
@@ -319,5 +324,92 @@ func TestWidgetOnPhone(t *testing.T) {
 	}
 	if panelWidth != viewport {
 		t.Errorf("panel width %v on a %v px viewport, want full screen", panelWidth, viewport)
+	}
+}
+
+// swapHandler lets a test replace the server behind one listener, like a
+// restarted process behind the same address.
+type swapHandler struct {
+	mu  sync.Mutex
+	srv *web.Server
+}
+
+func (s *swapHandler) set(srv *web.Server) *web.Server {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.srv
+	s.srv = srv
+	return old
+}
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	srv := s.srv
+	s.mu.Unlock()
+	srv.ServeHTTP(w, r)
+}
+
+// TestWidgetReconnectsAfterRestart restarts the server under an open widget:
+// the widget reconnects with backoff, resumes the same session and keeps
+// the transcript, and what the customer typed while offline is sent after.
+func TestWidgetReconnectsAfterRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	fb := newFakeBot() // the session store: it outlives the restart
+	newServer := func() *web.Server {
+		return web.NewServer(web.Options{Handler: fb, Invoices: fb, Ready: fb, Logger: testLogger(t)})
+	}
+	sw := &swapHandler{srv: newServer()}
+	hs := httptest.NewServer(sw)
+	t.Cleanup(func() {
+		hs.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := sw.set(nil).Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown() = %v", err)
+		}
+	})
+	ctx := newBrowser(t, 1280, 860)
+	bubbles := `Array.from(document.querySelectorAll('.samo-log .samo-bubble')).map(e => e.textContent)`
+	hasBubble := func(s string) string { return fmt.Sprintf(`(%s).some(t => t.includes(%q))`, bubbles, s) }
+
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(hs.URL+"/"),
+		chromedp.Click(css(`.samo-launcher`)),
+		waitJS(hasBubble("Dobrý den!")),
+		chromedp.SendKeys(css(`.samo-input`), "před restartem\r"),
+		waitJS(hasBubble("Echo: před restartem")),
+	); err != nil {
+		t.Fatalf("before restart: %v", err)
+	}
+
+	old := sw.set(newServer())
+	sctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := old.Shutdown(sctx); err != nil {
+		t.Fatalf("Shutdown() = %v", err)
+	}
+	if err := chromedp.Do(ctx,
+		waitJS(`document.querySelector('.samo-root').dataset.status === 'offline'`),
+		chromedp.SendKeys(css(`.samo-input`), "po restartu\r"),
+		waitJS(hasBubble("Echo: po restartu")),
+	); err != nil {
+		t.Fatalf("after restart: %v", err)
+	}
+	got := mustEval[[]string](t, ctx, bubbles)
+	want := []string{"Asistent: Dobrý den! Jsem testovací asistent. S čím vám mohu pomoci?",
+		"Vy: před restartem", "Asistent: Echo: před restartem", "Vy: po restartu", "Asistent: Echo: po restartu"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("transcript after the restart (-want +got):\n%s", diff)
+	}
+	var hellos []string
+	for _, r := range fb.recorded() {
+		if r.Kind == bot.KindHello {
+			hellos = append(hellos, r.Session)
+		}
+	}
+	if len(hellos) != 2 || hellos[0] != "" || hellos[1] != "fake-1" {
+		t.Errorf("hellos for sessions %q, want a new session and then its resume (fake-1)", hellos)
 	}
 }

@@ -144,6 +144,10 @@ func (f *fakeBot) Handle(ctx context.Context, req bot.Request) (bot.Reply, error
 				Image: "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
 			}}
 			reply.Expect = bot.Expect{Kind: "text", Input: "text"}
+		case "flood":
+			for i := range 500 {
+				reply.Messages = append(reply.Messages, bot.Message{Text: fmt.Sprintf("Zpráva %d", i)})
+			}
 		case "email":
 			reply.Messages = []bot.Message{{Text: "Napište prosím e-mail z objednávky."}}
 			reply.Expect = bot.Expect{Kind: "text", Input: "email"}

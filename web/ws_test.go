@@ -438,3 +438,35 @@ func TestPanicClosesOnlyThatConnection(t *testing.T) {
 		t.Errorf("other connection got %+v, want Echo: still here", f)
 	}
 }
+
+func TestSendQueueOverflowCloses(t *testing.T) {
+	ts := mustServer(t, web.Options{SendQueue: 8})
+	c := mustDial(t, ts, "", nil)
+	mustHello(t, c)
+	mustSend(t, c, map[string]any{"type": "text", "text": "flood"})
+	if code := readClose(t, c); code != websocket.ClosePolicyViolation {
+		t.Errorf("500 frames into a queue of 8: close code %d, want 1008", code)
+	}
+}
+
+func TestClientAddress(t *testing.T) {
+	tests := []struct {
+		name       string
+		trustProxy bool
+		want       string
+	}{
+		{"peer address", false, "127.0.0.1"},
+		{"behind a proxy", true, "203.0.113.9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := mustServer(t, web.Options{TrustProxy: tt.trustProxy})
+			h := http.Header{"X-Forwarded-For": {"198.51.100.1, 203.0.113.9"}}
+			c := mustDial(t, ts, "", h)
+			mustHello(t, c)
+			if got := ts.bot.recorded()[0].Client; got != tt.want {
+				t.Errorf("Request.Client = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

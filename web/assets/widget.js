@@ -403,9 +403,15 @@
 
   function flushPending() {
     if (ready && !busy && pending.length && ws && ws.readyState === 1) {
-      ws.send(JSON.stringify(pending.shift()));
+      ws.send(JSON.stringify(pending.shift().frame));
       setBusy(true);
     }
+  }
+
+  // showPending shows again what the customer typed while offline, after
+  // the transcript was redrawn from the server.
+  function showPending() {
+    pending.forEach(function (p) { addEntry('user', { text: p.shown }, false); });
   }
 
   function onFrame(f) {
@@ -416,6 +422,7 @@
         setStatus('online');
         if (!f.resumed) {
           clearLog();
+          showPending();
         }
         setItem('localStorage', SESSION_KEY, f.session);
         break;
@@ -423,8 +430,9 @@
         clearLog();
         var msgs = f.messages || [];
         msgs.forEach(function (m, i) {
-          addEntry(m.from, m, i === msgs.length - 1 && m.from === 'bot');
+          addEntry(m.from, m, i === msgs.length - 1 && m.from === 'bot' && !pending.length);
         });
+        showPending();
         break;
       case 'typing':
         showTyping(true);
@@ -475,7 +483,7 @@
       ws.send(JSON.stringify(frame));
       setBusy(true);
     } else {
-      pending.push(frame);
+      pending.push({ frame: frame, shown: shown });
       connect();
     }
   }
