@@ -116,6 +116,22 @@ func TestCancelOrder(t *testing.T) {
 			if got := deref(e.shopOrder(tt.order).StatusID); got != tt.wantStatus {
 				t.Errorf("status at the fake = %d, want %d", got, tt.wantStatus)
 			}
+			if tt.want == dialog.OutcomeYes {
+				wantBody := map[string]any{
+					"send_emails_yn": tt.send == "true",
+					"send_sms_yn":    false,
+					"orders":         []any{map[string]any{"order_number": tt.order, "status_id": float64(19)}},
+				}
+				if diff := cmp.Diff(wantBody, e.lastBody(http.MethodPut, "/orders")); diff != "" {
+					t.Errorf("PUT /orders body (-want +got):\n%s", diff)
+				}
+				// The decision was made on a fresh read, not a cached copy.
+				if got := e.calls(http.MethodGet, "/orders"); got != 1 || e.srv.CallCount(upgatestest.ByMethod(http.MethodGet), upgatestest.ByPath("/orders")) != 1 {
+					t.Errorf("order reads = %d, want 1 list read by number", got)
+				}
+			} else if got := e.calls(http.MethodPut, "/orders"); got != 0 {
+				t.Errorf("PUTs = %d, want 0", got)
+			}
 			if got := len(e.srv.Outbox()); got != tt.wantEmails {
 				t.Errorf("outbox = %d e-mails, want %d", got, tt.wantEmails)
 			}
