@@ -54,11 +54,12 @@ type demoPage struct {
 	DemoMode bool
 	Hints    []DemoHint
 	Bot      string
-	Voice    bool
+	Lang     string
 }
 
 // handleDemoPage serves "/": a small demo shop page with the widget, and in
-// demo mode a box with demo orders to try. It sets a strict
+// demo mode a box with demo orders to try. ?bot=ID picks the bot and
+// ?lang=en the widget's language. It sets a strict
 // Content-Security-Policy: no inline script or style anywhere.
 func (s *Server) handleDemoPage(w http.ResponseWriter, r *http.Request) {
 	botID := defaultBot
@@ -67,8 +68,13 @@ func (s *Server) handleDemoPage(w http.ResponseWriter, r *http.Request) {
 			botID = b
 		}
 	}
+	// ?lang=en shows the widget in English (it follows <html lang>).
+	lang := voiceLang(r.URL.Query().Get("lang"))
+	if lang == "" {
+		lang = s.botLang(botID)
+	}
 	var buf bytes.Buffer
-	if err := s.page.Execute(&buf, demoPage{DemoMode: s.opts.DemoMode, Hints: s.opts.Demo, Bot: botID}); err != nil {
+	if err := s.page.Execute(&buf, demoPage{DemoMode: s.opts.DemoMode, Hints: s.opts.Demo, Bot: botID, Lang: lang}); err != nil {
 		s.log.ErrorContext(r.Context(), "render demo page", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

@@ -288,8 +288,8 @@ document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.vi
 	}
 }
 
-// TestWidgetOnPhone checks the full-screen panel on a narrow viewport and
-// saves a screenshot of it.
+// TestWidgetOnPhone checks the full-screen panel on a narrow viewport, the
+// English interface and closing with Escape, and saves a screenshot.
 func TestWidgetOnPhone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -298,10 +298,12 @@ func TestWidgetOnPhone(t *testing.T) {
 	ctx := newBrowser(t, 390, 844)
 	if err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
-		chromedp.Navigate(base+"/"),
+		chromedp.Navigate(base+"/?lang=en"),
 		chromedp.WaitVisible(css(`.samo-launcher`)),
 		chromedp.Click(css(`.samo-launcher`)),
 		waitJS(`document.querySelectorAll('.samo-log .samo-bubble').length > 0`),
+		// The page says lang="en": the widget speaks English.
+		waitJS(`document.querySelector('.samo-title').textContent === 'Customer support' && document.querySelector('.samo-launcher').getAttribute('aria-label') === 'Open the customer support chat'`),
 		waitJS(`document.getAnimations().length === 0`),
 	); err != nil {
 		t.Fatalf("browser: %v", err)
