@@ -229,7 +229,7 @@ func (c *Client) ShopKey() string { return c.shopKey }
 type request struct {
 	method   string
 	endpoint string     // CallInfo.Endpoint
-	path     string     // below the base, already escaped, e.g. "/orders/123"
+	path     string     // below the base, unescaped, e.g. "/orders/123"
 	query    url.Values // nil for none
 	body     any        // JSON-encoded when non-nil
 }
@@ -306,8 +306,8 @@ func (c *Client) send(ctx context.Context, r request, payload []byte) (*response
 		return nil, errors.New("upgates: the API URL must be an absolute http(s) URL")
 	}
 	u := *base
-	u.Path = base.Path + r.path
-	u.RawPath = base.EscapedPath() + r.path
+	u.Path = base.Path + r.path // escaped by u.String()
+	u.RawPath = ""
 	if r.query != nil {
 		u.RawQuery = r.query.Encode()
 	}

@@ -745,7 +745,7 @@ func TestConcurrencyLimit(t *testing.T) {
 func TestFakeRefusesFourthConcurrent(t *testing.T) {
 	// Without our limiter the fake's own limit shows: 429s.
 	srv := upgatestest.NewServer(t)
-	srv.SetLatency(50 * time.Millisecond)
+	srv.SetLatency(300 * time.Millisecond) // long enough for all 8 to overlap
 	c := mustClient(t, srv, upgates.Options{OrderTTL: -1, MaxInFlight: 8, RetryBudget: -1})
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -1094,5 +1094,23 @@ func TestMSISDN(t *testing.T) {
 		if got := upgates.MSISDN(in); got != want {
 			t.Errorf("MSISDN(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestPathEscaping(t *testing.T) {
+	var paths []string
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.EscapedPath())
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"orders":[{"order_number":"Objednávka+1"}]}`)
+	}))
+	t.Cleanup(ts.Close)
+	c := upgates.New(ts.URL+"/api/v2/", "l", "k", upgates.Options{})
+	o, err := c.Order(t.Context(), "Objednávka+1")
+	if err != nil || o.OrderNumber != "Objednávka+1" {
+		t.Fatalf("Order = %v, %v", o, err)
+	}
+	if want := []string{"/api/v2/orders/Objedn%C3%A1vka+1"}; !cmp.Equal(want, paths) {
+		t.Errorf("paths = %q, want %q", paths, want)
 	}
 }

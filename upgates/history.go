@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,7 +51,7 @@ func (c *Client) OrderHistory(ctx context.Context, orderNumber string) ([]Histor
 	if !validOrderNumber(n) {
 		return nil, fmt.Errorf("order history: malformed order number: %w", ErrNotFound)
 	}
-	resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "orders.history.get", path: "/orders/" + url.PathEscape(n) + "/history"})
+	resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "orders.history.get", path: "/orders/" + n + "/history"})
 	if isNotFound(err) {
 		return nil, fmt.Errorf("order history %s: %w", n, ErrNotFound)
 	}
@@ -106,7 +105,7 @@ func (c *Client) AddHistory(ctx context.Context, orderNumber, name, value string
 		return fmt.Errorf("add history %s: empty name", n)
 	}
 	body := map[string]any{"data": []Parameter{{Name: name, Value: cut(value, maxHistoryValue)}}}
-	resp, err := c.do(ctx, request{method: http.MethodPost, endpoint: "orders.history.add", path: "/orders/" + url.PathEscape(n) + "/history", body: body})
+	resp, err := c.do(ctx, request{method: http.MethodPost, endpoint: "orders.history.add", path: "/orders/" + n + "/history", body: body})
 	if isNotFound(err) {
 		return fmt.Errorf("add history %s: %w", n, ErrNotFound)
 	}

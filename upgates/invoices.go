@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"strings"
 )
 
@@ -26,7 +25,7 @@ func (c *Client) InvoicePDF(ctx context.Context, invoiceNumber string) (io.ReadC
 	if !validOrderNumber(n) {
 		return nil, fmt.Errorf("invoice pdf: malformed invoice number: %w", ErrNotFound)
 	}
-	resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "invoices.pdf", path: "/invoices/" + url.PathEscape(n) + "/pdf"})
+	resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "invoices.pdf", path: "/invoices/" + n + "/pdf"})
 	if isNotFound(err) {
 		return nil, fmt.Errorf("invoice pdf %s: %w", n, ErrNotFound)
 	}

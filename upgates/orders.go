@@ -51,7 +51,7 @@ func (c *Client) Order(ctx context.Context, number string) (*Order, error) {
 			return &o, nil
 		}
 	}
-	resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "orders.get", path: "/orders/" + url.PathEscape(number)})
+	resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "orders.get", path: "/orders/" + number})
 	if isNotFound(err) {
 		return nil, fmt.Errorf("get order %s: %w", number, ErrNotFound)
 	}

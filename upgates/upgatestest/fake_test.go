@@ -230,7 +230,7 @@ func TestSwitches(t *testing.T) {
 
 func TestMaxConcurrent(t *testing.T) {
 	srv := upgatestest.NewServer(t)
-	srv.SetLatency(100 * time.Millisecond)
+	srv.SetLatency(500 * time.Millisecond) // long enough for all 5 to overlap
 	srv.MaxConcurrent(2)
 	var wg sync.WaitGroup
 	codes := make([]int, 5)
