@@ -182,6 +182,17 @@ type ctok struct {
 	val  string
 }
 
+// String describes the token for error messages.
+func (t ctok) String() string {
+	switch t.kind {
+	case "(", ")":
+		return strconv.Quote(t.kind)
+	case "var":
+		return strconv.Quote("{{" + t.val + "}}")
+	}
+	return strconv.Quote(t.val)
+}
+
 func lexCond(src string) ([]ctok, error) {
 	var toks []ctok
 	rs := []rune(src)
@@ -290,7 +301,7 @@ func parseCond(src string) (*Cond, error) {
 		return nil, err
 	}
 	if p.pos != len(p.toks) {
-		return nil, fmt.Errorf("unexpected %q", p.toks[p.pos].val+p.toks[p.pos].kind[:0])
+		return nil, fmt.Errorf("unexpected %s after the condition", p.toks[p.pos])
 	}
 	return &Cond{src: src, root: n, vars: p.vars}, nil
 }
@@ -376,7 +387,7 @@ func (p *condParser) unary(depth int) (condNode, error) {
 	if t != nil && (t.kind == "op" || (t.kind == "word" && t.val == "is")) {
 		op := t.val
 		if op == "!" {
-			return nil, errors.New("unexpected !")
+			return nil, errors.New("unexpected \"!\" (use not or !=)")
 		}
 		p.pos++
 		r, err := p.operand()
@@ -420,5 +431,5 @@ func (p *condParser) operand() (operand, error) {
 		p.vars = append(p.vars, t.val)
 		return operand{path: t.val}, nil
 	}
-	return operand{}, fmt.Errorf("unexpected %q", t.kind+t.val)
+	return operand{}, fmt.Errorf("unexpected %s", *t)
 }

@@ -146,7 +146,7 @@ type Engine struct {
 	sc       *Scenario
 	opts     Options
 	messages map[string]*Text
-	handover [][]string
+	handover []string // phrases of the handover intent
 }
 
 // NewEngine returns an engine for sc. Built-in texts (re-prompts) the
@@ -161,7 +161,7 @@ func NewEngine(sc *Scenario, opts Options) *Engine {
 	for _, ws := range sc.HandoverWords {
 		words = append(words, ws...)
 	}
-	e.handover = [][]string{words}
+	e.handover = words
 	return e
 }
 
@@ -175,8 +175,6 @@ type run struct {
 	in      Input
 	out     Output
 	offered []string
-	changed bool
-	before  map[string]any
 }
 
 // Step advances the conversation by one input: the customer's (InputText,
@@ -205,7 +203,7 @@ func (e *Engine) Step(st State, in Input) (State, Output, error) {
 	}
 	s.Vars[VarChannel] = string(s.Channel)
 	s.Vars[VarLang] = s.Lang
-	r := &run{e: e, st: &s, in: in, before: st.Vars}
+	r := &run{e: e, st: &s, in: in}
 	if err := r.step(); err != nil {
 		return st, Output{}, err
 	}
@@ -582,7 +580,7 @@ func (r *run) answer(b *Box) error {
 			if in.Kind == InputDigits {
 				text = strings.TrimRight(in.Text, "#")
 			}
-			i = b.matchButton(text, s.Lang)
+			i = b.matchButton(text)
 		}
 		if i < 0 {
 			if r.handoverIntent(text) {
@@ -683,7 +681,7 @@ func (r *run) handoverIntent(text string) bool {
 	if len(words) > 8 {
 		return false
 	}
-	for _, ph := range r.e.handover[0] {
+	for _, ph := range r.e.handover {
 		if phraseScore(words, ph) > 0 {
 			return true
 		}
@@ -696,7 +694,7 @@ func (r *run) handoverExact(text string) bool {
 		return false
 	}
 	words := normalise(text)
-	for _, ph := range r.e.handover[0] {
+	for _, ph := range r.e.handover {
 		pw := normalise(ph)
 		if len(pw) == len(words) && phraseScore(words, ph) > 0 {
 			return true

@@ -153,7 +153,7 @@ var builtinHandoverWords = []string{
 // the number of buttons picks that button; otherwise the button whose
 // value, title or synonym matches best. It returns -1 for no (or an
 // ambiguous) match.
-func (b *Box) matchButton(text, lang string) int {
+func (b *Box) matchButton(text string) int {
 	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "."))
 	if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= len(b.Buttons) {
 		return n - 1

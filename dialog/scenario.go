@@ -216,7 +216,6 @@ type Scenario struct {
 	Order []string // box ids in file order
 
 	keyLines map[string]int
-	topLine  int
 }
 
 // Box returns the box with the given id, or nil.
@@ -290,7 +289,7 @@ func parse(filename string, data []byte) (*Scenario, ParseErrors) {
 		p.errf(doc.Line, "a scenario must be a mapping with name, start and boxes")
 		return nil, p.errs
 	}
-	sc := &Scenario{File: filename, Boxes: map[string]*Box{}, Messages: map[string]*Text{}, keyLines: map[string]int{}, topLine: doc.Line}
+	sc := &Scenario{File: filename, Boxes: map[string]*Box{}, Messages: map[string]*Text{}, keyLines: map[string]int{}}
 	var boxesNode *yaml.Node
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
