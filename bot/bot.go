@@ -113,8 +113,10 @@ type Config struct {
 	Now func() time.Time
 	// NewID issues session ids (default uuid.NewString).
 	NewID func() string
-	// TurnTimeout bounds one turn, shop calls and saving included
-	// (default 10s).
+	// TurnTimeout bounds one turn, waiting for the session lock, shop
+	// calls and saving included (default 10s). Shop calls get 80% of it,
+	// the rest is kept for saving. It must be shorter than the store's
+	// lock TTL (30s by default), or a slow turn could lose its lock.
 	TurnTimeout time.Duration
 	// LockoutMax failed verifications within LockoutWindow lock lookups
 	// for the session and the client address or caller (default 5 in 15m).

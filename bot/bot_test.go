@@ -406,3 +406,19 @@ func TestConcurrentTurnsOneInstance(t *testing.T) {
 		}
 	}
 }
+
+func TestScenarioChangedUnderSession(t *testing.T) {
+	old := newHarness(t, "bot.yaml", bot.Config{})
+	c := &convo{t: t, h: old.bot}
+	c.hello()
+	c.text("vzkaz") // waits at note_order, a box the default scenario lacks
+	deployed := newHarness(t, "default", bot.Config{Store: old.store})
+	c.h = deployed.bot
+	rep := c.text("2026000101")
+	if !strings.Contains(texts(rep), "S čím vám mohu pomoci?") {
+		t.Errorf("turn after the scenario changed = %q, want the new scenario from its start", texts(rep))
+	}
+	if !strings.Contains(deployed.logs.String(), "restarting") {
+		t.Errorf("restart not logged")
+	}
+}

@@ -28,8 +28,7 @@ type turn struct {
 	b       *Bot
 	req     Request
 	channel dialog.Channel
-	start   time.Time
-	now     time.Time
+	now     time.Time // the injected clock at the start of the turn
 
 	// actionDeadline leaves part of the turn for saving the session.
 	actionDeadline time.Time
@@ -39,7 +38,6 @@ type turn struct {
 	rec      record
 	isNew    bool
 	messages []dialog.Message
-	out      dialog.Output
 	actions  []string
 	outcome  string
 	userText string // transcript line for the customer's input, "" if none
@@ -57,17 +55,15 @@ type turn struct {
 // CodeInternal for anything else. A shop that does not answer is not an
 // error: the scenario's error exit answers the customer.
 func (b *Bot) Handle(ctx context.Context, req Request) (Reply, error) {
-	start := b.now()
+	// Deadlines and durations run on real (monotonic) time; the injected
+	// clock stamps sessions and feeds the engine.
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, b.turnTimeout)
 	defer cancel()
-	t := &turn{b: b, req: req, start: start, now: start,
-		actionDeadline: start.Add(b.turnTimeout * 8 / 10)}
-	if dl, ok := ctx.Deadline(); ok {
-		// Real time, not the injected clock: the context runs on real time.
-		if d := time.Until(dl) * 8 / 10; d > 0 {
-			t.actionDeadline = time.Now().Add(d)
-		}
-	}
+	dl, _ := ctx.Deadline()
+	t := &turn{b: b, req: req, now: b.now(),
+		// Actions get 80% of what is left, so that there is time to save.
+		actionDeadline: start.Add(dl.Sub(start) * 8 / 10)}
 	rep, err := t.run(ctx)
 	var e *Error
 	switch {
@@ -87,7 +83,7 @@ func (b *Bot) Handle(ctx context.Context, req Request) (Reply, error) {
 	default:
 		t.outcome = "error"
 	}
-	d := b.now().Sub(start)
+	d := time.Since(start)
 	b.metrics.Turn(b.id, string(t.channel), d, t.outcome)
 	attrs := []slog.Attr{
 		slog.String("session_id", rep.Session),
@@ -420,6 +416,12 @@ func (t *turn) input(ctx context.Context) (Reply, error) {
 		t.rec.Ended = ""
 	}
 	st, out, err := t.b.engine.Step(t.st, in)
+	if errors.Is(err, dialog.ErrUnknownState) {
+		// The scenario changed under a live session (a new deploy): start
+		// it again rather than failing every turn.
+		t.b.log.WarnContext(ctx, "session state does not fit the scenario; restarting it", "session_id", id, "state", t.st.Box)
+		st, out, err = t.b.engine.Step(t.st, dialog.Input{Kind: dialog.InputStart, Now: t.now})
+	}
 	if err != nil {
 		return Reply{Session: id}, err
 	}
@@ -448,7 +450,6 @@ func (t *turn) drive(ctx context.Context, st dialog.State, out dialog.Output) (R
 		varsChanged = varsChanged || out.VarsChanged
 		t.messages = append(t.messages, out.Messages...)
 	}
-	t.out = out
 	t.st = st
 
 	// What the session keeps.
