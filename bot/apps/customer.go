@@ -25,7 +25,7 @@ func (a *Apps) customerOrders(ctx context.Context, c Call) Result {
 	if n := verifiedOrder(c, c.Params["order"]); n != "" {
 		o, err := a.shop.Order(ctx, n)
 		if err != nil {
-			return lookupResult(err)
+			return readResult(err)
 		}
 		if o.Customer.Email == nil {
 			return no()

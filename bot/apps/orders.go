@@ -18,13 +18,12 @@ var errNoCandidate = errors.New("no candidate")
 // read. It returns:
 //   - the order, when one is accepted;
 //   - errNoCandidate when param is blank;
-//   - upgates.ErrNotFound when no candidate exists or none is accepted
-//     (existed reports whether at least one existed);
+//   - upgates.ErrNotFound when no candidate exists or none is accepted;
 //   - any other error at once: a technical failure is never a "no".
-func (a *Apps) findOrder(ctx context.Context, param string, accept func(*upgates.Order) bool) (o *upgates.Order, existed bool, err error) {
+func (a *Apps) findOrder(ctx context.Context, param string, accept func(*upgates.Order) bool) (*upgates.Order, error) {
 	cands := candidates(param, maxOrderCandidates, normOrder)
 	if len(cands) == 0 {
-		return nil, false, errNoCandidate
+		return nil, errNoCandidate
 	}
 	for _, n := range cands {
 		o, err := a.shop.Order(ctx, n)
@@ -32,14 +31,13 @@ func (a *Apps) findOrder(ctx context.Context, param string, accept func(*upgates
 			continue
 		}
 		if err != nil {
-			return nil, existed, err
+			return nil, err
 		}
-		existed = true
 		if accept == nil || accept(o) {
-			return o, true, nil
+			return o, nil
 		}
 	}
-	return nil, existed, upgates.ErrNotFound
+	return nil, upgates.ErrNotFound
 }
 
 // lookupResult turns a findOrder failure into a Result: blank input is a
@@ -56,6 +54,16 @@ func lookupResult(err error) Result {
 	default:
 		return fail(err)
 	}
+}
+
+// readResult turns the failure to read an order this session already
+// verified into a Result: gone from the shop is a plain no (not a guess, so
+// not counted), anything else a technical error.
+func readResult(err error) Result {
+	if errors.Is(err, upgates.ErrNotFound) {
+		return no()
+	}
+	return fail(err)
 }
 
 // verifiedOrder returns the first candidate of param that this session has

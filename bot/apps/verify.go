@@ -2,6 +2,7 @@ package apps
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 
@@ -11,7 +12,7 @@ import (
 // verifyOrder is verify_order: does the order exist, and its public
 // summary (the seed's fields need no e-mail).
 func (a *Apps) verifyOrder(ctx context.Context, c Call) Result {
-	o, _, err := a.findOrder(ctx, c.Params["order"], nil)
+	o, err := a.findOrder(ctx, c.Params["order"], nil)
 	if err != nil {
 		return lookupResult(err)
 	}
@@ -24,7 +25,7 @@ func (a *Apps) verifyOrder(ctx context.Context, c Call) Result {
 
 // customerEmail is customer_email: the order's e-mail, for a $ variable.
 func (a *Apps) customerEmail(ctx context.Context, c Call) Result {
-	o, _, err := a.findOrder(ctx, c.Params["order"], nil)
+	o, err := a.findOrder(ctx, c.Params["order"], nil)
 	if err != nil {
 		return lookupResult(err)
 	}
@@ -41,7 +42,7 @@ func (a *Apps) verifyEmail(ctx context.Context, c Call) Result {
 	if len(emails) == 0 {
 		return no()
 	}
-	o, _, err := a.findOrder(ctx, c.Params["order"], func(o *upgates.Order) bool {
+	o, err := a.findOrder(ctx, c.Params["order"], func(o *upgates.Order) bool {
 		return emailMatches(o, emails)
 	})
 	if err != nil {
@@ -59,7 +60,7 @@ func (a *Apps) verifyPhone(ctx context.Context, c Call) Result {
 	if len(phones) == 0 {
 		return no()
 	}
-	o, _, err := a.findOrder(ctx, c.Params["order"], func(o *upgates.Order) bool {
+	o, err := a.findOrder(ctx, c.Params["order"], func(o *upgates.Order) bool {
 		p := e164(o.Customer.Phone, a.opts.Region)
 		return p != "" && contains(phones, p)
 	})
@@ -77,19 +78,20 @@ func (a *Apps) verifyPhone(ctx context.Context, c Call) Result {
 // e-mail for an unverified order is a plain no and calls nothing.
 func (a *Apps) findOwned(ctx context.Context, c Call) (*upgates.Order, error) {
 	emails := candidates(c.Params["email"], maxEmailCandidates, normEmail)
-	param := c.Params["order"]
 	if len(emails) == 0 {
-		param = verifiedOrder(c, param)
-		if param == "" {
+		n := verifiedOrder(c, c.Params["order"])
+		if n == "" {
 			return nil, errNoCandidate
 		}
-		o, _, err := a.findOrder(ctx, param, nil)
+		o, err := a.shop.Order(ctx, n)
+		if errors.Is(err, upgates.ErrNotFound) {
+			return nil, errNoCandidate // verified earlier, gone now: not a guess
+		}
 		return o, err
 	}
-	o, _, err := a.findOrder(ctx, param, func(o *upgates.Order) bool {
+	return a.findOrder(ctx, c.Params["order"], func(o *upgates.Order) bool {
 		return emailMatches(o, emails)
 	})
-	return o, err
 }
 
 // orderDetail is order_detail: everything the seed lists, for the owner.

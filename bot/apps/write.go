@@ -75,7 +75,7 @@ func (a *Apps) changeStatus(ctx context.Context, c Call) Result {
 	}
 	o, err := a.shop.Order(ctx, n)
 	if err != nil {
-		return lookupResult(err)
+		return readResult(err)
 	}
 	if o.StatusID == target.ID {
 		return yes(true)
@@ -100,7 +100,7 @@ func (a *Apps) cancelOrder(ctx context.Context, c Call) Result {
 	}
 	o, err := a.freshOrder(ctx, n)
 	if err != nil {
-		return lookupResult(err)
+		return readResult(err)
 	}
 	var st statusInfo
 	if a.opts.Cancellable == nil {
@@ -151,7 +151,7 @@ func (a *Apps) appendNote(ctx context.Context, c Call) Result {
 	}
 	o, err := a.freshOrder(ctx, n)
 	if err != nil {
-		return lookupResult(err)
+		return readResult(err)
 	}
 	note := line
 	if old := strings.TrimRight(o.InternalNote, "\n"); strings.TrimSpace(old) != "" {
