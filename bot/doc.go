@@ -67,7 +67,17 @@
 // id; a known id resumes it (history and the pending Expect). On voice
 // the call id is the session id. A text or button after the end of a
 // conversation starts the scenario again in the same session; a voice
-// hangup deletes the session.
+// hangup deletes the session. A session whose stored position no longer
+// fits the scenario (a new scenario was deployed) starts the scenario
+// again instead of failing. Config.Vars are set in every new session
+// (bot settings such as the shop's bank account for QR payments).
+//
+// What bot keeps in session.Session: the dialog state without variables
+// plus bot's own record (the pending Expect, the end, verified orders, the
+// write journal, voice silences and the last prompt, the caller's number)
+// in Engine; public variables in Public; $ variables in Private; the
+// public transcript (last 50 messages) in Transcript; failed
+// verifications in Failures.
 //
 // Public variables are in Session.Public and reach the client; private
 // ($) variables are in Session.Private and never do: replies (Vars,
