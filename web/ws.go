@@ -98,6 +98,7 @@ type conn struct {
 	readerDone, workerDone, writerDone chan struct{}
 
 	helloSeen atomic.Bool
+	closeSent atomic.Bool // the library already sent a close frame (1009)
 	lang      atomic.Value // string: the language of transport texts
 	sessionID atomic.Value // string, for logs
 
@@ -181,6 +182,7 @@ func (c *conn) readPump() {
 				// the client still sends so that closing the socket does
 				// not reset the connection before the close frame is read.
 				c.s.opts.Metrics.refused("too_large")
+				c.closeSent.Store(true)
 				c.stop(0, "")
 				nc := c.ws.NetConn()
 				nc.SetReadDeadline(time.Now().Add(c.closeGrace()))
@@ -250,8 +252,8 @@ func (c *conn) writePump() {
 	defer hello.Stop()
 
 	write := func(b []byte) {
-		if broken {
-			return
+		if broken || c.closeSent.Load() {
+			return // nothing may follow a close frame
 		}
 		c.ws.SetWriteDeadline(time.Now().Add(c.s.opts.WriteWait))
 		if err := c.ws.WriteMessage(websocket.TextMessage, b); err != nil {
@@ -265,6 +267,9 @@ loop:
 		case b := <-c.out:
 			write(b)
 		case <-ping.C:
+			if broken || c.closeSent.Load() {
+				continue
+			}
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.s.opts.WriteWait)); err != nil {
 				broken = true
 				c.stop(0, "")
@@ -300,7 +305,7 @@ loop:
 // finishClose sends the close frame, waits briefly for the reader to see
 // the client's answer, and closes the socket (which also ends the reader).
 func (c *conn) finishClose(broken bool) {
-	if c.closeCode != 0 && !broken {
+	if c.closeCode != 0 && !broken && !c.closeSent.Load() {
 		msg := websocket.FormatCloseMessage(c.closeCode, c.closeText)
 		c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.s.opts.WriteWait))
 	}
