@@ -114,9 +114,12 @@ func TestOrder(t *testing.T) {
 func TestOrderPrefixedAndNoEmail(t *testing.T) {
 	srv := upgatestest.NewServer(t)
 	c := mustClient(t, srv, upgates.Options{})
-	o, err := c.Order(t.Context(), "O2600117")
+	o, err := c.Order(t.Context(), "o2600117")
 	if err != nil || o.OrderNumber != "O2600117" || o.Status != "Přijatá" {
-		t.Fatalf("Order(O2600117) = %+v, %v", o, err)
+		t.Fatalf("Order(o2600117) = %+v, %v", o, err)
+	}
+	if o, err := c.Order(t.Context(), "O2600117"); err != nil || o.OrderNumber != "O2600117" || srv.CallCount() != 1 {
+		t.Fatalf("Order(O2600117) = %+v, %v after %d calls; want a cache hit", o, err, srv.CallCount())
 	}
 	o, err = c.Order(t.Context(), "2026000112")
 	if err != nil {

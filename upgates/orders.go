@@ -31,7 +31,8 @@ func validOrderNumber(s string) bool {
 	return true
 }
 
-// Order returns the order with that number (trimmed). An order read
+// Order returns the order with that number (trimmed; letters in any case,
+// as the shop matches them). An order read
 // recently is served from the cache (Options.OrderTTL) without a call; the
 // client's own writes invalidate it.
 //
@@ -43,10 +44,10 @@ func (c *Client) Order(ctx context.Context, number string) (*Order, error) {
 	if !validOrderNumber(number) {
 		return nil, fmt.Errorf("get order: malformed order number: %w", ErrNotFound)
 	}
-	key := c.key("order", number)
+	key := c.orderKey(number)
 	if raw, ok := c.cacheGet(ctx, key); ok {
 		var o Order
-		if err := json.Unmarshal(raw, &o); err == nil && o.OrderNumber == number {
+		if err := json.Unmarshal(raw, &o); err == nil && strings.EqualFold(o.OrderNumber, number) {
 			c.reportCached(http.MethodGet, "orders.get")
 			return &o, nil
 		}
@@ -67,7 +68,7 @@ func (c *Client) Order(ctx context.Context, number string) (*Order, error) {
 		if err := json.Unmarshal(raw, &o); err != nil {
 			return nil, fmt.Errorf("get order %s: decode: %w", number, &APIError{StatusCode: resp.status, Code: "bad_response", Message: err.Error()})
 		}
-		if o.OrderNumber != number {
+		if !strings.EqualFold(o.OrderNumber, number) {
 			continue
 		}
 		c.cacheSet(ctx, key, raw, c.orderTTL)
@@ -295,7 +296,7 @@ func (c *Client) UpdateOrder(ctx context.Context, u OrderUpdate) error {
 	}
 	// Invalidate before and after: a read racing the write cannot leave a
 	// stale copy behind for longer than the write takes.
-	key := c.key("order", number)
+	key := c.orderKey(number)
 	_ = c.cache.Delete(ctx, key)
 	resp, err := c.do(ctx, request{method: http.MethodPut, endpoint: "orders.update", path: "/orders", body: body})
 	_ = c.cache.Delete(ctx, key)
@@ -309,7 +310,7 @@ func (c *Client) UpdateOrder(ctx context.Context, u OrderUpdate) error {
 		return fmt.Errorf("update order %s: %w", number, &APIError{StatusCode: resp.status, Code: "bad_response", Message: "undecodable result"})
 	}
 	for _, r := range res.Orders {
-		if string(r.OrderNumber) != number {
+		if !strings.EqualFold(string(r.OrderNumber), number) {
 			continue
 		}
 		if r.Updated {
@@ -349,7 +350,7 @@ func (r wirePutResult) problem() string {
 func (c *Client) AppendInternalNote(ctx context.Context, number, text string, sendEmails bool) error {
 	number = strings.TrimSpace(number)
 	if validOrderNumber(number) {
-		_ = c.cache.Delete(ctx, c.key("order", number))
+		_ = c.cache.Delete(ctx, c.orderKey(number))
 	}
 	o, err := c.Order(ctx, number)
 	if err != nil {
@@ -360,4 +361,10 @@ func (c *Client) AppendInternalNote(ctx context.Context, number, text string, se
 		note = strings.TrimRight(o.InternalNote, "\n") + "\n" + text
 	}
 	return c.UpdateOrder(ctx, OrderUpdate{OrderNumber: o.OrderNumber, InternalNote: &note, SendEmails: sendEmails})
+}
+
+// orderKey is the cache key of an order. Order numbers are compared
+// case-insensitively (the shop's database does), so the key is too.
+func (c *Client) orderKey(number string) string {
+	return c.key("order", strings.ToUpper(number))
 }

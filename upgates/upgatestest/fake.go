@@ -318,6 +318,9 @@ func (f *Fake) Order(number string) (Order, bool) {
 func (f *Fake) History(number string) []HistoryEntry {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if o := f.findOrder(number); o != nil {
+		number = o.OrderNumber
+	}
 	return cloneJSON(f.data.History[number])
 }
 

@@ -342,6 +342,12 @@ func TestHistoryPost(t *testing.T) {
 	if last.Origin != "api" || len(last.Data) != 1 || last.Data[0].Name != strings.Repeat("n", 50) || last.Data[0].Value != strings.Repeat("v", 500) {
 		t.Errorf("entry = %+v", last)
 	}
+	// Order numbers match in any case, as in the shop's database.
+	mustDo(t, srv, "POST", "/orders/o2600117/history", `{"data":[{"name":"a","value":"b"}]}`, true)
+	_, _, b := mustDo(t, srv, "GET", "/orders/o2600117/history", "", true)
+	if h := srv.History("O2600117"); len(h) != 2 || !bytes.Contains(b, []byte(`"number_of_items":2`)) {
+		t.Errorf("history of O2600117 via o2600117 = %+v, %s", h, b)
+	}
 	if s, _, _ := mustDo(t, srv, "POST", "/orders/1/history", `{"data":[{"name":"a","value":"b"}]}`, true); s != 404 {
 		t.Errorf("history of unknown order = %d, want 404", s)
 	}

@@ -256,7 +256,7 @@ func (f *Fake) filterOrders(q url.Values) ([]Order, string) {
 	}
 	var out []Order
 	for _, o := range f.data.Orders {
-		if numbers != nil && !slices.Contains(numbers, o.OrderNumber) {
+		if numbers != nil && !slices.ContainsFunc(numbers, func(n string) bool { return strings.EqualFold(n, o.OrderNumber) }) {
 			continue
 		}
 		if statusIDs != nil && (o.StatusID == nil || !slices.Contains(statusIDs, strconv.Itoa(*o.StatusID))) {
@@ -317,10 +317,11 @@ func (f *Fake) filterOrders(q url.Values) ([]Order, string) {
 	return out, ""
 }
 
-// findOrder returns the order or nil. Call with f.mu held.
+// findOrder returns the order or nil; numbers match case-insensitively,
+// as in the shop's database. Call with f.mu held.
 func (f *Fake) findOrder(number string) *Order {
 	for i := range f.data.Orders {
-		if f.data.Orders[i].OrderNumber == number {
+		if strings.EqualFold(f.data.Orders[i].OrderNumber, number) {
 			return &f.data.Orders[i]
 		}
 	}
@@ -512,7 +513,7 @@ func (f *Fake) applyUpdate(number string, it map[string]json.RawMessage, sendEma
 		if st.MarkResolved {
 			o.Resolved = true
 		}
-		f.data.History[number] = append(f.data.History[number], HistoryEntry{
+		f.data.History[o.OrderNumber] = append(f.data.History[o.OrderNumber], HistoryEntry{
 			Event: "Změna stavu objednávky", UserName: "API", Origin: "api",
 			Changes:      []Change{{Name: "status", Before: f.data.statusName(oldStatus, "cs"), After: f.data.statusName(newStatus, "cs")}},
 			Data:         []Parameter{},
@@ -651,7 +652,10 @@ func applyProducts(o *Order, raw json.RawMessage, deleteMissing bool) string {
 func (f *Fake) getHistory(w http.ResponseWriter, number string) {
 	f.mu.Lock()
 	o := f.findOrder(number)
-	h := cloneJSON(f.data.History[number])
+	var h []HistoryEntry
+	if o != nil {
+		h = cloneJSON(f.data.History[o.OrderNumber])
+	}
 	f.mu.Unlock()
 	if o == nil {
 		f.writeError(w, http.StatusNotFound, "Order not found.")
@@ -702,13 +706,14 @@ func (f *Fake) postHistory(w http.ResponseWriter, number string, body []byte) {
 		entry.Data = append(entry.Data, Parameter{Name: cleanText(*d.Name, 50), Value: cleanText(*d.Value, 500)})
 	}
 	f.mu.Lock()
-	if f.findOrder(number) == nil {
+	o := f.findOrder(number)
+	if o == nil {
 		f.mu.Unlock()
 		f.writeError(w, http.StatusNotFound, "Order not found.")
 		return
 	}
 	entry.CreationTime = f.now().In(cet).Format(time.RFC3339)
-	f.data.History[number] = append(f.data.History[number], entry)
+	f.data.History[o.OrderNumber] = append(f.data.History[o.OrderNumber], entry)
 	f.mu.Unlock()
 	f.writeJSON(w, http.StatusOK, map[string]any{"updated": true, "messages": []any{}})
 }
@@ -969,7 +974,7 @@ func (f *Fake) listInvoices(w http.ResponseWriter, q url.Values, number string) 
 	f.mu.Lock()
 	out := []map[string]any{}
 	for _, inv := range f.data.Invoices {
-		if numbers != nil && !slices.Contains(numbers, inv.InvoiceNumber) {
+		if numbers != nil && !slices.ContainsFunc(numbers, func(n string) bool { return strings.EqualFold(n, inv.InvoiceNumber) }) {
 			continue
 		}
 		if t := q.Get("type"); t != "" && inv.Type != t {
@@ -994,7 +999,7 @@ func (f *Fake) invoicePDF(w http.ResponseWriter, number string) {
 	f.mu.Lock()
 	var inv *Invoice
 	for i := range f.data.Invoices {
-		if f.data.Invoices[i].InvoiceNumber == number {
+		if strings.EqualFold(f.data.Invoices[i].InvoiceNumber, number) {
 			inv = &f.data.Invoices[i]
 		}
 	}
