@@ -581,6 +581,13 @@ func (r *run) answer(b *Box) error {
 				text = strings.TrimRight(in.Text, "#")
 			}
 			i = b.matchButton(text)
+			// The recogniser's other guesses, best first.
+			for _, alt := range in.Alternatives {
+				if i >= 0 || in.Kind != InputText {
+					break
+				}
+				i = b.matchButton(alt)
+			}
 		}
 		if i < 0 {
 			if r.handoverIntent(text) {

@@ -858,7 +858,10 @@ func buttonTargets(t *tmpl.Template) []string {
 	return out
 }
 
-var buttonHelperRe = regexp.MustCompile(`\{\{\s*button\s+("?[A-Za-z0-9_-]+"?)`)
+// buttonHelperRe finds literal targets of {{button BOX ...}}: a quoted id
+// or a number. A bare word is a variable holding the id, checked at run
+// time only.
+var buttonHelperRe = regexp.MustCompile(`\{\{~?\s*button\s+("[A-Za-z0-9_-]+"|[0-9]+\b)`)
 
 func refErrors(sc *Scenario) ParseErrors {
 	var errs ParseErrors
