@@ -35,8 +35,9 @@
 // was tried, so bot can lock out guessing; Verified names the order the call
 // proved the customer owns; Write says a change was sent to the shop.
 //
-// A parameter that is present but blank (the customer gave nothing) gives
-// no and calls nothing.
+// A blank order, email, phone or customer_id (the customer gave nothing)
+// gives no and calls nothing; a blank note text or a send_email other than
+// "true"/"false" is a scenario error.
 //
 // # Candidates (voice)
 //
