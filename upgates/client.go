@@ -62,7 +62,10 @@ type Cache interface {
 type CallInfo struct {
 	// Method is the HTTP method.
 	Method string
-	// Endpoint is a low-cardinality name such as "orders.get".
+	// Endpoint is a low-cardinality name: "orders.get", "orders.list",
+	// "orders.update", "order_statuses.list", "customers.list",
+	// "products.list", "invoices.pdf", "orders.history.get",
+	// "orders.history.add" or "status".
 	Endpoint string
 	// Status is the HTTP status, 0 when nothing was sent.
 	Status   int

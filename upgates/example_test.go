@@ -44,3 +44,48 @@ func Example() {
 	// 2026999999: not found
 	// cancel 2026000101: Stornováno <nil>
 }
+
+// ExampleClient_ResolveStatus resolves a status given by id, by name in
+// any language and case, or by type.
+func ExampleClient_ResolveStatus() {
+	shop := httptest.NewServer(upgatestest.New(nil))
+	defer shop.Close()
+	c := upgates.New(shop.URL+"/api/v2", upgatestest.DemoLogin, upgatestest.DemoKey, upgates.Options{})
+	for _, in := range []string{"17", "čeká na NASKLADNĚNÍ", "Cancelled", "type:PaymentSuccessful", "Ztraceno"} {
+		st, err := c.ResolveStatus(context.Background(), in)
+		if err != nil {
+			fmt.Printf("%q: unknown (%v)\n", in, errors.Is(err, upgates.ErrUnknownStatus))
+			continue
+		}
+		fmt.Printf("%q: %d %s / %s (%s)\n", in, st.ID, st.Name("cs"), st.Name("en"), st.Type)
+	}
+	// Output:
+	// "17": 17 Odesláno / Shipped (Sent)
+	// "čeká na NASKLADNĚNÍ": 15 Čeká na naskladnění / Awaiting stock (Custom)
+	// "Cancelled": 19 Stornováno / Cancelled (Canceled)
+	// "type:PaymentSuccessful": 14 Zaplaceno / Paid (PaymentSuccessful)
+	// "Ztraceno": unknown (true)
+}
+
+// ExampleClient_CustomerOrders lists the orders of a customer account,
+// newest first, with the total count.
+func ExampleClient_CustomerOrders() {
+	shop := httptest.NewServer(upgatestest.New(nil))
+	defer shop.Close()
+	c := upgates.New(shop.URL+"/api/v2", upgatestest.DemoLogin, upgatestest.DemoKey, upgates.Options{})
+	page, err := c.CustomerOrders(context.Background(), 5001)
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	fmt.Println("orders:", page.NumberOfItems)
+	for _, o := range page.Orders {
+		fmt.Printf("%s %s %.0f %s\n", o.OrderNumber, o.CreationTime.Format("2.1.2006"), o.OrderTotal, o.CurrencyID)
+	}
+	// Output:
+	// orders: 4
+	// 2026000113 27.11.2026 2028 CZK
+	// 2026000101 25.11.2026 1667 CZK
+	// 2026000102 18.11.2026 1216 CZK
+	// 2026000107 3.11.2026 577 CZK
+}
