@@ -238,8 +238,9 @@ func Catalog() []dialog.AppSpec {
 
 // Run runs one app. An unknown app, an unknown parameter or a missing
 // required parameter is a scenario bug: OutcomeError with an Err saying
-// which. A required parameter that is present but blank (the customer
-// gave nothing) is a plain "no" and calls nothing.
+// which. A blank order, email or phone (the customer gave nothing) is a
+// plain no and calls nothing. Run never panics on bad input and is safe
+// for concurrent use.
 func (a *Apps) Run(ctx context.Context, c Call) Result {
 	ap, ok := catalogue[c.App]
 	if !ok {
