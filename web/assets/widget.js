@@ -262,7 +262,9 @@
         if (!u) return;
         var a = el('a', 'samo-link', { href: u.href });
         a.textContent = l.title || u.href;
-        if (u.origin === src.origin && u.pathname.indexOf('/invoice/') === 0) {
+        // Invoice links (ours, even when the server's public URL names
+        // another host than the script's) download in place.
+        if (u.pathname.indexOf('/invoice/') === 0) {
           a.setAttribute('download', '');
           a.classList.add('samo-download');
           var hint = el('span', 'samo-sr');
