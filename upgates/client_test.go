@@ -1117,3 +1117,21 @@ func TestPathEscaping(t *testing.T) {
 		t.Errorf("paths = %q, want %q", paths, want)
 	}
 }
+
+func TestManufacturersChunks(t *testing.T) {
+	d := upgatestest.Demo()
+	var ids []int
+	for i := 1; i <= 150; i++ {
+		d.Products = append(d.Products, upgatestest.Product{ProductID: 1000 + i, Code: fmt.Sprintf("X%d", i), Title: "X", Manufacturer: new(fmt.Sprint("Brand ", i))})
+		ids = append(ids, 1000+i)
+	}
+	srv := upgatestest.NewServer(t, upgatestest.WithDataset(d))
+	c := mustClient(t, srv, upgates.Options{})
+	brands, err := c.Manufacturers(t.Context(), ids)
+	if err != nil || len(brands) != 150 || brands[1150] != "Brand 150" {
+		t.Fatalf("Manufacturers(150 ids) = %d brands, %v", len(brands), err)
+	}
+	if n := srv.CallCount(); n != 2 {
+		t.Errorf("calls = %d, want 2 (100 ids per call)", n)
+	}
+}

@@ -15,7 +15,7 @@ import (
 // order line, §14.10). Ids whose product is unknown or has no manufacturer
 // are absent from the map. Answers are cached per product for
 // Options.BrandTTL; the ids not in the cache are fetched with one
-// GET /products?product_ids=a;b;c (more only if the shop pages the answer).
+// GET /products?product_ids=a;b;c per 100 ids.
 // Non-positive ids are ignored.
 //
 // On error (*APIError, e.g. 403 without the products privilege,
@@ -45,25 +45,22 @@ func (c *Client) Manufacturers(ctx context.Context, productIDs []int) (map[int]s
 		return out, nil
 	}
 	slices.Sort(missing)
-	ids := make([]string, len(missing))
-	for i, id := range missing {
-		ids[i] = strconv.Itoa(id)
-	}
 	got := make(map[int]string)
-	for page := 1; ; page++ {
-		q := url.Values{"product_ids": {strings.Join(ids, ";")}}
-		if page > 1 {
-			q.Set("page", strconv.Itoa(page))
+	// One call per 100 ids (the page size), so every answer fits one page.
+	for chunk := range slices.Chunk(missing, 100) {
+		ids := make([]string, len(chunk))
+		for i, id := range chunk {
+			ids[i] = strconv.Itoa(id)
 		}
+		q := url.Values{"product_ids": {strings.Join(ids, ";")}}
 		resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "products.list", path: "/products", query: q})
 		if isNotFound(err) {
-			break
+			continue
 		}
 		if err != nil {
 			return out, fmt.Errorf("product manufacturers: %w", err)
 		}
 		var body struct {
-			envelope
 			Products flexList[struct {
 				ProductID    flexInt    `json:"product_id"`
 				Manufacturer flexString `json:"manufacturer"`
@@ -76,9 +73,6 @@ func (c *Client) Manufacturers(ctx context.Context, productIDs []int) (map[int]s
 			if p.ProductID.Valid && seen[p.ProductID.V] {
 				got[p.ProductID.V] = strings.TrimSpace(string(p.Manufacturer))
 			}
-		}
-		if body.CurrentPage.V >= body.NumberOfPages.V || page >= 100 {
-			break
 		}
 	}
 	for _, id := range missing {
