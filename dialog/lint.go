@@ -46,9 +46,9 @@ var reservedVars = map[string]bool{VarChannel: true, VarLang: true, "$caller": t
 // on, app boxes missing an exit, unknown apps or parameters, missing
 // required parameters, undefined variables and unknown result fields.
 // Warnings: personal data (e-mail, phone, admin URL) kept in a public
-// variable, order details shown before the customer is verified, a
-// private variable copied into a public one, and a {cs, en} text missing
-// a language. Diagnostics are sorted by line.
+// variable or printed into a message, order details shown before the
+// customer is verified, a private variable copied into a public one, and
+// a {cs, en} text missing a language. Diagnostics are sorted by line.
 func Lint(filename string, data []byte, apps []AppSpec) []Diagnostic {
 	sc, perrs := parse(filename, data)
 	l := &linter{file: filename, sc: sc}
@@ -384,6 +384,15 @@ func (l *linter) variables() {
 			}
 		}
 	}
+	// Private variables holding contact data: $caller and the vars of
+	// e-mail and phone inputs.
+	contact := map[string]bool{"$caller": true}
+	for _, id := range sc.Order {
+		b := sc.Boxes[id]
+		if b.Kind == KindInput && (b.Validate == ValidateEmail || b.Validate == ValidatePhone) && b.Var != "" {
+			contact[b.Var] = true
+		}
+	}
 	for _, id := range sc.Order {
 		b := sc.Boxes[id]
 		for _, u := range b.varUses() {
@@ -391,6 +400,11 @@ func (l *linter) variables() {
 				continue
 			}
 			check(u, "box "+id)
+			head, rest, _ := strings.Cut(u.path, ".")
+			field, _, _ := strings.Cut(rest, ".")
+			if u.shown && strings.HasPrefix(head, "$") && (contact[head] && rest == "" || personalFields[field]) {
+				l.add(u.line, SeverityWarning, "box %s prints personal data (%s) into a message; keep it for apps and conditions", id, u.path)
+			}
 		}
 		// Personal data in public variables.
 		if b.Kind == KindInput && (b.Validate == ValidateEmail || b.Validate == ValidatePhone) && !strings.HasPrefix(b.Var, "$") {
