@@ -286,8 +286,12 @@ func TestShopErrorTakesErrorExit(t *testing.T) {
 			if h.metrics.action("verify_email/error") != 1 {
 				t.Errorf("actions = %v, want one verify_email error", h.metrics.actions)
 			}
-			if !strings.Contains(h.logs.String(), "level=WARN") {
+			logs := h.logs.String()
+			if !strings.Contains(logs, "level=WARN") {
 				t.Errorf("the shop failure was not logged at Warn")
+			}
+			if strings.Contains(strings.ToLower(logs), strings.ToLower(mine.Email)) {
+				t.Errorf("the customer's e-mail is in the logs")
 			}
 		})
 	}
