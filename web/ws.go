@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -98,7 +97,7 @@ type conn struct {
 	readerDone, workerDone, writerDone chan struct{}
 
 	helloSeen atomic.Bool
-	closeSent atomic.Bool // the library already sent a close frame (1009)
+	closeSent atomic.Bool  // the library already sent a close frame (1009)
 	lang      atomic.Value // string: the language of transport texts
 	sessionID atomic.Value // string, for logs
 
@@ -134,7 +133,7 @@ func (c *conn) closeGrace() time.Duration {
 // send queues one frame for the writer. It never blocks: when the queue is
 // full the client is not reading, and the connection is closed.
 func (c *conn) send(frame any) {
-	b, err := json.Marshal(frame)
+	b, err := marshalJSON(frame)
 	if err != nil {
 		c.log.Error("encode frame", "err", err)
 		return
