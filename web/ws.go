@@ -138,6 +138,7 @@ func (c *conn) send(frame any) {
 		c.log.Error("encode frame", "err", err)
 		return
 	}
+	b = b[:len(b)-1] // the encoder's newline
 	select {
 	case c.out <- b:
 	default:
