@@ -141,8 +141,11 @@ type Client struct {
 
 // New returns a client for the shop whose API base is baseURL (as the shop
 // admin shows it, e.g. https://shop.admin.s1.upgates.com/api/v2), with the
-// API login and key sent as HTTP Basic credentials. A baseURL that does not
-// parse as an absolute http(s) URL makes every call fail with an error.
+// API login and key sent as HTTP Basic credentials. A baseURL without a
+// path gets "/api/v2". A baseURL that does not parse as an absolute
+// http(s) URL makes every call fail with an error. New makes no call; use
+// Ping to check the URL and credentials (a wrong path answers 404, which
+// lookups would report as ErrNotFound).
 func New(baseURL, login, apiKey string, opts Options) *Client {
 	c := &Client{
 		creds:       Credentials{Login: login, Key: Secret(apiKey)},
@@ -209,6 +212,10 @@ func parseBase(raw string) (*url.URL, error) {
 		return nil, errors.New("upgates: the API URL must be an absolute http(s) URL")
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
+	if u.Path == "" {
+		// Just the shop admin host: the API lives below /api/v2.
+		u.Path = "/api/v2"
+	}
 	u.RawPath = ""
 	u.RawQuery, u.Fragment, u.User = "", "", nil
 	return u, nil

@@ -935,6 +935,10 @@ func TestPing(t *testing.T) {
 	if err := mustClient(t, srv, upgates.Options{}).Ping(t.Context()); err != nil {
 		t.Errorf("Ping() error = %v", err)
 	}
+	host := strings.TrimSuffix(srv.URL(), "/api/v2")
+	if c := upgates.New(host, srv.Login, srv.Key, upgates.Options{}); c.BaseURL() != srv.URL() || c.Ping(t.Context()) != nil {
+		t.Errorf("New(%s) base = %s, want %s", host, c.BaseURL(), srv.URL())
+	}
 	if err := upgates.New("ftp://x", "l", "k", upgates.Options{}).Ping(t.Context()); err == nil {
 		t.Error("Ping with an ftp URL succeeded")
 	}
