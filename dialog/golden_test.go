@@ -22,7 +22,8 @@ var update = flag.Bool("update", false, "rewrite the golden transcripts in testd
 
 // A golden transcript (testdata/*.txtar) has these files:
 //
-//	scenario    "default", or a whole scenario in YAML
+//	scenario    "default", "file PATH" (relative to dialog/), or a whole
+//	            scenario in YAML
 //	setup       optional "key: value" lines: channel (web), lang (cs),
 //	            now (RFC 3339), page (name=value), private ($name=value),
 //	            transfer (Options.Transfer)
@@ -97,6 +98,12 @@ func runTranscript(t *testing.T, ar *txtar.Archive) string {
 	data := []byte(src)
 	if strings.TrimSpace(src) == "default" {
 		data = dialog.DefaultScenario()
+	}
+	if name, ok := strings.CutPrefix(strings.TrimSpace(src), "file "); ok {
+		var err error
+		if data, err = os.ReadFile(name); err != nil {
+			t.Fatal(err)
+		}
 	}
 	sc, err := dialog.ParseScenario("scenario.yaml", data)
 	if err != nil {
