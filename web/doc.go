@@ -33,5 +33,13 @@
 // deadline passes. A panic in any of them is recovered, logged with its
 // stack, and closes that connection only.
 //
+// Close codes a widget connection may end with: 1001 (server shutting
+// down), 1007 (a frame that is not UTF-8), 1008 (no hello in time, or the
+// client does not read and its send queue overflowed), 1009 (a frame over
+// the read limit, sent by the WebSocket library itself) and 1011 (a panic
+// while serving it). A connection whose pong does not come within PongWait
+// is dropped without a close frame. The widget reconnects after any of
+// them and resumes its session.
+//
 // All Server and Metrics methods are safe for concurrent use.
 package web

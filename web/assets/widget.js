@@ -467,7 +467,11 @@
         showTyping(false);
         setBusy(false);
         if (f.message) addNote(f.message, 'error');
-        if (ready) flushPending();
+        if (ready) {
+          flushPending();
+        } else if (ws) {
+          ws.close(); // the hello failed (e.g. store unavailable): retry with backoff
+        }
         break;
     }
   }
@@ -523,6 +527,14 @@
     if (ev.key === 'Escape') {
       ev.stopPropagation();
       setOpen(false, true);
+    }
+  });
+
+  // Back online after a network drop: do not wait for the backoff.
+  window.addEventListener('online', function () {
+    if (!ws && everConnected) {
+      attempts = 0;
+      connect();
     }
   });
 
