@@ -25,7 +25,10 @@
 // what reached the fake: Calls, CallCount, MaxInFlight, Outbox (the
 // customer e-mails status changes would send: only when the target status
 // has a template, the order has an e-mail and send_emails_yn was not
-// false), Order, History; ResetCounters clears them.
+// false), Order, History; ResetCounters clears them and ResetData undoes
+// every write. A Fake keeps at most MaxRecorded calls and e-mails, so it
+// can also run for days as the demo shop. Samples of what it serves are
+// kept in ../testdata/fake-*.json (go test -update rewrites them).
 //
 // All Fake methods are safe for concurrent use. The Fake starts no
 // goroutines; Serve owns the server goroutine it starts and returns after
