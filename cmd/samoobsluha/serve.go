@@ -127,6 +127,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Secret:       secretKey,
 			Region:       bc.Region,
 			CancelStatus: bc.Cancel.Status,
+			Cache:        cache,
 		})
 		if err != nil {
 			return fmt.Errorf("bot %s: %w", bc.ID, err)
