@@ -146,7 +146,7 @@ type Engine struct {
 	sc       *Scenario
 	opts     Options
 	messages map[string]*Text
-	handover []string // phrases of the handover intent
+	handover [][]string // normalised phrases of the handover intent
 }
 
 // NewEngine returns an engine for sc. Built-in texts (re-prompts) the
@@ -161,7 +161,11 @@ func NewEngine(sc *Scenario, opts Options) *Engine {
 	for _, ws := range sc.HandoverWords {
 		words = append(words, ws...)
 	}
-	e.handover = words
+	for _, w := range words {
+		if n := normalise(w); len(n) > 0 {
+			e.handover = append(e.handover, n)
+		}
+	}
 	return e
 }
 
@@ -689,7 +693,7 @@ func (r *run) handoverIntent(text string) bool {
 		return false
 	}
 	for _, ph := range r.e.handover {
-		if phraseScore(words, ph) > 0 {
+		if wordsScore(words, ph) > 0 {
 			return true
 		}
 	}
@@ -702,8 +706,7 @@ func (r *run) handoverExact(text string) bool {
 	}
 	words := normalise(text)
 	for _, ph := range r.e.handover {
-		pw := normalise(ph)
-		if len(pw) == len(words) && phraseScore(words, ph) > 0 {
+		if len(ph) == len(words) && wordsScore(words, ph) > 0 {
 			return true
 		}
 	}

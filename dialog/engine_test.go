@@ -221,3 +221,24 @@ func TestParseScenarioErrors(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkStep measures one customer turn of the default scenario: a
+// free-text menu choice leading to the order-number prompt.
+func BenchmarkStep(b *testing.B) {
+	sc, err := dialog.ParseScenario("default.yaml", dialog.DefaultScenario())
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := dialog.NewEngine(sc, dialog.Options{})
+	st, _, err := eng.Step(dialog.NewState(dialog.ChannelWeb, "cs", nil), dialog.Input{Kind: dialog.InputStart})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := dialog.Input{Kind: dialog.InputText, Text: "kde je muj balik"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := eng.Step(st, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

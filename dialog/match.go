@@ -90,11 +90,10 @@ func editDistance(a, b string) int {
 	return min(prev[len(rb)], 3)
 }
 
-// phraseScore returns how well the typed words cover a phrase: 0 when some
+// wordsScore returns how well the typed words cover a phrase: 0 when some
 // word of the phrase is missing, else the number of the phrase's letters
 // (longer, more specific phrases win).
-func phraseScore(words []string, phrase string) int {
-	pw := normalise(phrase)
+func wordsScore(words, pw []string) int {
 	if len(pw) == 0 {
 		return 0
 	}
@@ -118,6 +117,17 @@ func phraseScore(words []string, phrase string) int {
 // bestPhrase picks the candidate whose best phrase scores highest. It
 // returns -1 when nothing matches or when two candidates tie.
 func bestPhrase(text string, candidates [][]string) int {
+	norm := make([][][]string, len(candidates))
+	for i, phrases := range candidates {
+		for _, ph := range phrases {
+			norm[i] = append(norm[i], normalise(ph))
+		}
+	}
+	return bestNormalised(text, norm)
+}
+
+// bestNormalised is bestPhrase for phrases already normalised.
+func bestNormalised(text string, candidates [][][]string) int {
 	words := normalise(text)
 	if len(words) == 0 {
 		return -1
@@ -126,7 +136,7 @@ func bestPhrase(text string, candidates [][]string) int {
 	for i, phrases := range candidates {
 		s := 0
 		for _, ph := range phrases {
-			s = max(s, phraseScore(words, ph))
+			s = max(s, wordsScore(words, ph))
 		}
 		switch {
 		case s > bestScore:
@@ -158,16 +168,26 @@ func (b *Box) matchButton(text string) int {
 	if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= len(b.Buttons) {
 		return n - 1
 	}
-	cands := make([][]string, len(b.Buttons))
-	for i, bt := range b.Buttons {
+	return bestNormalised(t, b.phrases)
+}
+
+// buttonPhrases normalises each button's value, titles and synonyms once,
+// at parse time.
+func buttonPhrases(bs []ButtonSpec) [][][]string {
+	out := make([][][]string, len(bs))
+	for i, bt := range bs {
 		ph := []string{bt.Value}
 		for _, tp := range bt.Title.templates() {
 			ph = append(ph, tp.Source())
 		}
-		for _, syn := range bt.Synonyms {
-			ph = append(ph, syn...)
+		for _, lang := range []string{"", "cs", "en"} {
+			ph = append(ph, bt.Synonyms[lang]...)
 		}
-		cands[i] = ph
+		for _, p := range ph {
+			if n := normalise(p); len(n) > 0 {
+				out[i] = append(out[i], n)
+			}
+		}
 	}
-	return bestPhrase(t, cands)
+	return out
 }

@@ -165,6 +165,7 @@ type Box struct {
 	Var string
 
 	Buttons []ButtonSpec
+	phrases [][][]string // normalised button phrases, for free text
 
 	Validate string
 	Retry    *Text
@@ -474,7 +475,11 @@ func (p *parser) synonyms(v *yaml.Node) map[string][]string {
 		out[""] = p.strList(v)
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(v.Content); i += 2 {
-			out[v.Content[i].Value] = p.strList(v.Content[i+1])
+			k := v.Content[i]
+			if k.Value != "cs" && k.Value != "en" {
+				p.errf(k.Line, "synonyms: unknown language %q (want cs or en)", k.Value)
+			}
+			out[k.Value] = p.strList(v.Content[i+1])
 		}
 	default:
 		p.errf(v.Line, "synonyms: want a list or {cs: [...], en: [...]}")
@@ -692,6 +697,7 @@ func (p *parser) box(id string, line int, v *yaml.Node) *Box {
 	if b.Attempts == 0 {
 		b.Attempts = 3
 	}
+	b.phrases = buttonPhrases(b.Buttons)
 	return b
 }
 
