@@ -45,7 +45,7 @@ var reservedVars = map[string]bool{VarChannel: true, VarLang: true, "$caller": t
 // unknown keys and box references, unreachable boxes, boxes with no way
 // on, app boxes missing an exit, unknown apps or parameters, missing
 // required parameters, undefined variables and unknown result fields.
-// Warnings: personal data (e-mail, phone, admin URL) kept in a public
+// Warnings: no handover box, personal data (e-mail, phone, admin URL) kept in a public
 // variable or printed into a message, order details shown before the
 // customer is verified, a private variable copied into a public one, and
 // a {cs, en} text missing a language. Diagnostics are sorted by line.
@@ -116,6 +116,9 @@ func (l *linter) structure() {
 	sc := l.sc
 	if sc.Start != "" && sc.Boxes[sc.Start] == nil {
 		return // reported as an unknown reference
+	}
+	if sc.Handover == "" {
+		l.add(1, SeverityWarning, "no handover box: customers asking for a person (operátor, člověk, agent, human) get a re-prompt; set handover: BOX")
 	}
 	for _, id := range sc.Order {
 		b := sc.Boxes[id]
