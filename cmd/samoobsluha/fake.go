@@ -20,6 +20,8 @@ func runFakeUpgates(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:9090", "address to listen on")
 	latency := fs.Duration("latency", 0, "delay added to every response (simulates a slow shop)")
+	quotaHour := fs.Int("quota-hour", 100, "requests allowed per calendar hour (Upgates Platinum: 100)")
+	quotaDay := fs.Int("quota-day", 1500, "requests allowed per day beyond the hourly ones (Platinum: 1500)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -27,6 +29,7 @@ func runFakeUpgates(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	fake := upgatestest.New(upgatestest.Demo())
+	fake.SetQuota(*quotaHour, *quotaDay)
 	if *latency > 0 {
 		fake.SetLatency(*latency)
 	}

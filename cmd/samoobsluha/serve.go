@@ -261,6 +261,12 @@ func loadScenario(path string) (*dialog.Scenario, error) {
 	return dialog.ParseScenario(name, data)
 }
 
+// The embedded demo shop's quota.
+const (
+	demoQuotaHour = 1_000_000
+	demoQuotaDay  = 10_000_000
+)
+
 // demoShop is the embedded fake Upgates shop on a loopback port.
 type demoShop struct {
 	URL  string
@@ -275,6 +281,9 @@ func startDemoShop() (*demoShop, error) {
 		return nil, fmt.Errorf("demo shop: %w", err)
 	}
 	d := &demoShop{Fake: upgatestest.New(upgatestest.Demo())}
+	// A real Platinum tariff (100 an hour) would lock the demo after a few
+	// visitors; the demo still sends the rate-limit headers, with room.
+	d.Fake.SetQuota(demoQuotaHour, demoQuotaDay)
 	d.srv = &http.Server{Handler: d.Fake, ReadHeaderTimeout: 5 * time.Second}
 	d.URL = "http://" + ln.Addr().String() + "/api/v2"
 	d.wg.Add(1)
