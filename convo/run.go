@@ -229,6 +229,11 @@ func (ru *run) pause(ctx context.Context, d time.Duration) error {
 	if p, ok := ru.conv.(Pauser); ok {
 		return p.Pause(ctx, d)
 	}
+	return sleep(ctx, d)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
