@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -468,5 +469,44 @@ func TestClientAddress(t *testing.T) {
 				t.Errorf("Request.Client = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkWebSocketTurn measures one text turn over a real socket with the
+// fake bot: frame in, validation, worker, three frames out.
+func BenchmarkWebSocketTurn(b *testing.B) {
+	fb := newFakeBot()
+	s := web.NewServer(web.Options{Handler: fb, RateLimit: rate.Inf})
+	hs := httptest.NewServer(s)
+	defer func() {
+		hs.Close()
+		s.Shutdown(context.Background())
+	}()
+	c, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+"/ws", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	readUntilEnd := func() {
+		for {
+			_, data, err := c.ReadMessage()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if strings.Contains(string(data), `"turn_end"`) {
+				return
+			}
+		}
+	}
+	c.WriteMessage(websocket.TextMessage, []byte(`{"type":"hello"}`))
+	readUntilEnd()
+	msg := []byte(`{"type":"text","text":"2025000123"}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := c.WriteMessage(websocket.TextMessage, msg); err != nil {
+			b.Fatal(err)
+		}
+		readUntilEnd()
 	}
 }
