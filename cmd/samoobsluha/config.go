@@ -57,6 +57,7 @@ type config struct {
 	LogLevel       string
 	LogFormat      string
 	LogContent     bool
+	TrustProxy     bool
 
 	// Bots is the list of bots: from the config file, or one "default"
 	// bot built from the flags above.
@@ -75,6 +76,9 @@ type botConfig struct {
 	PhoneVerify    *bool         `yaml:"phone_verify"`
 	Region         string        `yaml:"region"`
 	Cancel         cancelConfig  `yaml:"cancel"`
+	// Vars are set in every new conversation: scenario settings such as
+	// the shop's bank account for QR payments ($account, $bank).
+	Vars map[string]string `yaml:"vars"`
 
 	voiceToken secret
 }
@@ -127,6 +131,7 @@ var flagSpecs = []flagSpec{
 	{Name: "transfer-to", Default: "", Help: "phone number a voice call is transferred to when the caller asks for a person"},
 	{Name: "cancel-status", Default: "type:Canceled", Help: "status a cancelled order gets: id, name, or type:TYPE"},
 	{Name: "upgates-max-inflight", Default: "3", Help: "Upgates requests in flight per shop across all instances"},
+	{Name: "trust-proxy", Default: "false", Help: "take the client address from the last X-Forwarded-For entry (set behind a load balancer, or lockouts count everyone as one client)"},
 	{Name: "log-level", Default: "info", Help: "debug, info, warn or error"},
 	{Name: "log-format", Default: "text", Help: "text or json"},
 	{Name: "log-content", Default: "false", Help: "log customer text at debug level (personal data: development only)"},
@@ -207,13 +212,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	dur("lockout-window", &c.LockoutWindow)
 	num("lockout-max", &c.LockoutMax)
 	num("upgates-max-inflight", &c.MaxInFlight)
-	switch *vals["log-content"] {
-	case "true", "1":
-		c.LogContent = true
-	case "false", "0", "":
-	default:
-		errs = append(errs, fmt.Errorf("-log-content: %q is not true or false", *vals["log-content"]))
+	boolean := func(name string, dst *bool) {
+		switch *vals[name] {
+		case "true", "1":
+			*dst = true
+		case "false", "0", "":
+		default:
+			errs = append(errs, fmt.Errorf("-%s: %q is not true or false", name, *vals[name]))
+		}
 	}
+	boolean("log-content", &c.LogContent)
+	boolean("trust-proxy", &c.TrustProxy)
 	if c.Lang != "cs" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("-lang: %q is not cs or en", c.Lang))
 	}

@@ -108,20 +108,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		shopURL, login, key := bc.Upgates.URL, string(bc.Upgates.login), string(bc.Upgates.key)
 		if shopURL == "" {
 			shopURL, login, key = demo.URL, upgatestest.DemoLogin, upgatestest.DemoKey
+			bc.Vars = withDemoAccount(bc.Vars)
 		}
 		u, _ := url.Parse(shopURL)
+		var health *shopHealth
 		client := upgates.New(shopURL, login, key, upgates.Options{
 			Limiter:     limiter,
 			Cache:       cache,
 			MaxInFlight: cfg.MaxInFlight,
 			ShopKey:     u.Host,
 			OnCall: func(ci upgates.CallInfo) {
+				if ci.Cached {
+					return
+				}
 				metrics.UpgatesCall(ci.Endpoint, ci.Status, ci.Duration)
+				health.observe(ci.Status, ci.Err)
 				if ci.Status == http.StatusTooManyRequests || (ci.Err != nil && ci.Status >= 500) {
 					logger.Warn("upgates call", "bot", bc.ID, "action", ci.Endpoint, "status", ci.Status, "duration", ci.Duration)
 				}
 			},
 		})
+		health = newShopHealth(client.Ping)
 		ap, err := apps.New(client, bc.ID, apps.Options{
 			PublicURL:    cfg.PublicURL,
 			Secret:       secretKey,
@@ -146,6 +153,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			Scenario:      sc,
 			Apps:          ap,
 			Store:         store,
+			Shop:          health,
+			Vars:          bc.Vars,
 			Failures:      counter,
 			Logger:        logger,
 			Metrics:       metrics,
@@ -167,12 +176,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	mux := bot.NewMux(bots...)
 
 	wopts := web.Options{
-		Handler:  mux,
-		Invoices: mux,
-		Ready:    mux,
-		Metrics:  metrics,
-		Logger:   logger.With("component", "web"),
-		Bots:     webBots,
+		Handler:    mux,
+		Invoices:   mux,
+		Ready:      mux,
+		Metrics:    metrics,
+		Logger:     logger,
+		TrustProxy: cfg.TrustProxy,
+		Bots:       webBots,
 	}
 	if demo != nil {
 		wopts.DemoMode = true
@@ -259,6 +269,16 @@ func loadScenario(path string) (*dialog.Scenario, error) {
 		return nil, errors.Join(errs...)
 	}
 	return dialog.ParseScenario(name, data)
+}
+
+// withDemoAccount gives the demo bot a (made-up) bank account, so unpaid
+// bank-transfer orders show the QR payment; a configured one wins.
+func withDemoAccount(vars map[string]string) map[string]string {
+	out := map[string]string{"$account": "1234567805", "$bank": "0100"}
+	for k, v := range vars {
+		out[k] = v
+	}
+	return out
 }
 
 // The embedded demo shop's quota.
