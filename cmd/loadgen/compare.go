@@ -30,25 +30,26 @@ var (
 type compareConfig struct {
 	bin, redisServer, out, logPath string
 	c, rounds, idle, sources       int
+	orders                         int
 	d, warmup, idleHold, countDur  time.Duration
 	turnTimeout                    time.Duration
 }
 
 // target is one server under test in a compare run.
 type target struct {
-	name   string
-	check  bool
-	runs   []loadtest.Result
-	cmds   map[string]int64 // Redis commands executed during its runs (INFO)
-	shop   float64          // Upgates calls during its runs (/metrics)
-	idle   loadtest.IdleResult
-	idleOK bool
+	name         string
+	check        bool
+	runs         []loadtest.Result
+	cmds         map[string]int64 // Redis commands executed during its runs (INFO)
+	shop, cached float64          // Upgates calls (real, answered from cache) during its runs (/metrics)
+	idle         loadtest.IdleResult
+	idleOK       bool
 	// From the counting pass (through the RedisCounter).
-	countTurns         int
-	countCmds, countRT int64
-	countConvs         int
-	countShop          float64
-	startRSS           int64
+	countTurns             int
+	countCmds, countRT     int64
+	countConvs             int
+	countShop, countCached float64
+	startRSS               int64
 	// CPU used by Redis and by the fake shop during the target's runs.
 	redisCPU, shopCPU time.Duration
 }
@@ -69,6 +70,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.DurationVar(&cc.idleHold, "idle-hold", 10*time.Second, "how long idle connections are held before memory is read")
 	fs.DurationVar(&cc.countDur, "count-d", 5*time.Second, "duration of the Redis round-trip counting pass (C=10)")
 	fs.IntVar(&cc.sources, "sources", 64, "loopback source addresses to dial from")
+	fs.IntVar(&cc.orders, "orders", 10000, "distinct orders in the fake shop, one per conversation (0: the three demo orders, so almost every lookup is a cache hit)")
 	fs.DurationVar(&cc.turnTimeout, "turn-timeout", 30*time.Second, "deadline of one turn")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -105,7 +107,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	defer rdb.Close()
 	redisVersion := infoField(ctx, rdb, "server", "redis_version")
 
-	shop, err := loadtest.StartProcess(ctx, loadtest.ProcessConfig{Path: self, Args: []string{"shop", "-addr", "127.0.0.1:0"}, Ready: reShop, Log: childLog})
+	shop, err := loadtest.StartProcess(ctx, loadtest.ProcessConfig{Path: self, Args: []string{"shop", "-addr", "127.0.0.1:0", "-orders", fmt.Sprint(cc.orders)}, Ready: reShop, Log: childLog})
 	if err != nil {
 		return fmt.Errorf("fake shop: %w", err)
 	}
@@ -144,7 +146,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	load := func(t *target, d time.Duration) (loadtest.Result, error) {
 		p := procs[t.name]
-		return loadtest.Run(ctx, loadtest.Config{URL: wsURL(p), Concurrency: cc.c, Duration: d, Script: loadtest.DemoScript(),
+		return loadtest.Run(ctx, loadtest.Config{URL: wsURL(p), Concurrency: cc.c, Duration: d, Script: loadtest.LoadScript(cc.orders),
 			Check: t.check, PID: p.PID, SourceIPs: srcs, TurnTimeout: cc.turnTimeout})
 	}
 	if cc.warmup > 0 {
@@ -167,7 +169,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			if err != nil {
 				return err
 			}
-			shopBefore, _ := loadtest.MetricSum(ctx, metricsURL, "samoobsluha_upgates_calls_total")
+			shopBefore, _ := loadtest.MetricSum(ctx, metricsURL, upCalls, realCall)
+			cachedBefore, _ := loadtest.MetricSum(ctx, metricsURL, upCalls, cachedCall)
 			rc0, _ := loadtest.ReadProcCPU(rs.PID)
 			sc0, _ := loadtest.ReadProcCPU(shop.PID)
 			r, err := load(t, cc.d)
@@ -183,8 +186,10 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				return err
 			}
 			if t == oursT {
-				shopAfter, _ := loadtest.MetricSum(ctx, metricsURL, "samoobsluha_upgates_calls_total")
+				shopAfter, _ := loadtest.MetricSum(ctx, metricsURL, upCalls, realCall)
+				cachedAfter, _ := loadtest.MetricSum(ctx, metricsURL, upCalls, cachedCall)
 				t.shop += shopAfter - shopBefore
+				t.cached += cachedAfter - cachedBefore
 			}
 			if t.cmds == nil {
 				t.cmds = map[string]int64{}
@@ -250,9 +255,10 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return fmt.Errorf("%s via counter: %w", t.name, err)
 		}
 		mURL := "http://" + trimWS(p.URL) + "/metrics"
-		shopBefore, _ := loadtest.MetricSum(ctx, mURL, "samoobsluha_upgates_calls_total")
+		shopBefore, _ := loadtest.MetricSum(ctx, mURL, upCalls, realCall)
+		cachedBefore, _ := loadtest.MetricSum(ctx, mURL, upCalls, cachedCall)
 		c0, rt0 := counter.Counts()
-		r, err := loadtest.Run(ctx, loadtest.Config{URL: wsURL(p), Concurrency: 10, Duration: cc.countDur, Script: loadtest.DemoScript(),
+		r, err := loadtest.Run(ctx, loadtest.Config{URL: wsURL(p), Concurrency: 10, Duration: cc.countDur, Script: loadtest.LoadScript(cc.orders),
 			Check: t.check, SourceIPs: srcs, TurnTimeout: cc.turnTimeout})
 		if err != nil {
 			p.Stop(20 * time.Second)
@@ -263,8 +269,9 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		drain(ctx, counter)
 		c1, rt1 := counter.Counts()
 		if t == oursT {
-			shopAfter, _ := loadtest.MetricSum(ctx, mURL, "samoobsluha_upgates_calls_total")
-			t.countShop = shopAfter - shopBefore
+			shopAfter, _ := loadtest.MetricSum(ctx, mURL, upCalls, realCall)
+			cachedAfter, _ := loadtest.MetricSum(ctx, mURL, upCalls, cachedCall)
+			t.countShop, t.countCached = shopAfter-shopBefore, cachedAfter-cachedBefore
 		}
 		t.countTurns, t.countConvs, t.countCmds, t.countRT = r.Turns, r.Conversations, c1-c0, rt1-rt0
 		progress("count %s: %d turns, %d conversations, %d Redis commands, %d round trips (errors: %s)", t.name, r.Turns, r.Conversations, c1-c0, rt1-rt0, r.ErrorSummary())
@@ -283,6 +290,13 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	return nil
 }
+
+// upCalls is samoobsluha's Upgates call counter; status "0" marks lookups
+// answered from its cache (and calls that got no answer).
+const upCalls = "samoobsluha_upgates_calls_total"
+
+func realCall(labels string) bool   { return !strings.Contains(labels, `status="0"`) }
+func cachedCall(labels string) bool { return strings.Contains(labels, `status="0"`) }
 
 // drain waits until the counter has seen no command for half a second.
 func drain(ctx context.Context, c *loadtest.RedisCounter) {
@@ -402,6 +416,11 @@ func writeReport(w io.Writer, cc compareConfig, machine, redisVersion string, fl
 	fmt.Fprintf(w, "the load generator, the fake shop and Redis share the same CPUs.\n\n")
 	fmt.Fprintf(w, "Load: C=%d concurrent conversations, %d measured run(s) of %v per server (alternating, after a %v warm-up), closed loop (no think time), one new connection per conversation.\n",
 		cc.c, cc.rounds, cc.d, cc.warmup)
+	if cc.orders > 0 {
+		fmt.Fprintf(w, "Shop: the fake Upgates shop (separate process) with %d extra orders; conversation k asks about order k mod %d, so no conversation finds its order in the cache a previous one filled; at most 3 requests in flight, as Upgates allows.\n", cc.orders, cc.orders)
+	} else {
+		fmt.Fprintf(w, "Shop: the fake Upgates shop (separate process); every conversation asks about one of three demo orders, so lookups are mostly cache hits.\n")
+	}
 	fmt.Fprintf(w, "Conversation: 7 turns (hello, status button, order number, e-mail -> status, parcel -> tracking link, invoice -> invoice link, done -> end), answers checked for samoobsluha.\n")
 	fmt.Fprintf(w, "Figures are medians over the measured runs; the ratio is samoobsluha / floor.\n\n")
 
@@ -453,15 +472,15 @@ func writeReport(w io.Writer, cc compareConfig, machine, redisVersion string, fl
 		return float64(s) / float64(n)
 	}
 	fmt.Fprintf(w, "| Redis commands per turn (executed, incl. inside scripts) | %.2f | %.2f | %s | |\n", execd(fl), execd(us), ratio(execd(us), execd(fl)))
-	shopConv := 0.0
+	var shopConv, cachedConv, shopConvCount, cachedConvCount float64
 	if n := convs(us); n > 0 {
-		shopConv = us.shop / float64(n)
+		shopConv, cachedConv = us.shop/float64(n), us.cached/float64(n)
 	}
-	shopConvCount := 0.0
 	if us.countConvs > 0 {
-		shopConvCount = us.countShop / float64(us.countConvs)
+		shopConvCount, cachedConvCount = us.countShop/float64(us.countConvs), us.countCached/float64(us.countConvs)
 	}
-	fmt.Fprintf(w, "| Upgates calls per conversation (load / counting pass) | - | %.2f / %.2f | | |\n", shopConv, shopConvCount)
+	fmt.Fprintf(w, "| Upgates calls per conversation (load runs / counting pass) | - | %.2f / %.2f | | |\n", shopConv, shopConvCount)
+	fmt.Fprintf(w, "| Upgates lookups answered from the cache per conversation | - | %.2f / %.2f | | |\n", cachedConv, cachedConvCount)
 	if fl.idleOK && us.idleOK {
 		fmt.Fprintf(w, "| idle connections held | %d of %d | %d of %d | | %d: %s |\n", fl.idle.Opened-fl.idle.Dropped, cc.idle, us.idle.Opened-us.idle.Dropped, cc.idle, cc.idle,
 			verdict(us.idle.Opened-us.idle.Dropped >= cc.idle))

@@ -91,10 +91,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	pid := fs.Int("pid", 0, "server process id, to sample its memory (Linux)")
 	srcs := fs.Int("sources", 32, "loopback source addresses to dial from (127.0.0.1..N)")
 	timeout := fs.Duration("turn-timeout", 30*time.Second, "deadline of one turn")
+	orders := fs.Int("orders", 0, "ask about the shop's N load orders (loadgen shop -orders N); 0: the three demo orders")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	r, err := loadtest.Run(ctx, loadtest.Config{URL: *url, Concurrency: *c, Duration: *d, Script: loadtest.DemoScript(),
+	r, err := loadtest.Run(ctx, loadtest.Config{URL: *url, Concurrency: *c, Duration: *d, Script: loadtest.LoadScript(*orders),
 		Check: *check, PID: *pid, SourceIPs: sourceIPs(*srcs), TurnTimeout: *timeout})
 	if err != nil {
 		return err
@@ -160,10 +161,11 @@ func runShop(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	addr := fs.String("addr", "127.0.0.1:9090", "address to listen on")
 	latency := fs.Duration("latency", 0, "delay added to every response")
 	conc := fs.Int("max-concurrent", upgatestest.DefaultMaxConcurrent, "requests in flight before the shop answers 429 (Upgates: 3)")
+	orders := fs.Int("orders", 0, "extra orders for load runs (copies of the demo orders the script uses, numbered 2027000000...)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fake := upgatestest.New(upgatestest.Demo())
+	fake := upgatestest.New(loadtest.ShopDataset(*orders))
 	// No hourly or daily quota: a load run makes more calls in a minute
 	// than a real tariff allows in a day.
 	fake.SetQuota(1<<30, 1<<30)
