@@ -191,3 +191,56 @@ func TestEndToEnd(t *testing.T) {
 		_ = r
 	})
 }
+
+// TestUpgatesCallsPerConversation measures what one customer costs the
+// shop: Upgates charges every call. With the shop-wide caches warm (order
+// statuses are cached for minutes, as any running server has them), asking
+// for the status, then the parcel, then the invoice of one order costs one
+// order read and one invoice read; asking all of it again costs nothing.
+func TestUpgatesCallsPerConversation(t *testing.T) {
+	st := startServer(t, nil)
+	dial := func() *websocket.Conn {
+		wsURL := "ws" + strings.TrimPrefix(st.URL, "http") + "/ws"
+		c, _, err := websocket.DefaultDialer.Dial(wsURL, http.Header{"Origin": {st.URL}})
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		t.Cleanup(func() { c.Close() })
+		turn(t, c, map[string]any{"type": "hello", "lang": "cs"})
+		return c
+	}
+	ask := func(c *websocket.Conn, topic string, verify ...string) string {
+		text, _ := turn(t, c, map[string]any{"type": "button", "value": topic})
+		for _, v := range verify {
+			text, _ = turn(t, c, map[string]any{"type": "text", "text": v})
+		}
+		return text
+	}
+
+	// Warm the shop-wide caches with another customer's order.
+	ask(dial(), "status", "2026000105", "tomas.cerny@centrum.cz")
+	st.Fake.ResetCounters()
+
+	c := dial()
+	status := ask(c, "status", "2026000102", "jana.novakova@seznam.cz")
+	parcel := ask(c, "parcel")
+	invoice := ask(c, "invoice")
+	first := st.Fake.CallCount()
+	t.Logf("status, parcel, invoice: %d Upgates calls\n%s\n---\n%s\n---\n%s", first, status, parcel, invoice)
+	for _, call := range st.Fake.Calls() {
+		t.Logf("  %s %s", call.Method, call.Path)
+	}
+	if !strings.Contains(status, "Odeslán") || !strings.Contains(parcel, "Z4081727365") || !strings.Contains(strings.ToLower(invoice), "faktur") {
+		t.Fatalf("unexpected answers:\n%s\n---\n%s\n---\n%s", status, parcel, invoice)
+	}
+	if first > 2 {
+		t.Errorf("status, parcel, invoice cost %d Upgates calls, want at most 2", first)
+	}
+
+	ask(c, "status")
+	ask(c, "parcel")
+	ask(c, "invoice")
+	if again := st.Fake.CallCount() - first; again != 0 {
+		t.Errorf("asking again cost %d more Upgates calls, want 0", again)
+	}
+}
