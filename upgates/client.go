@@ -269,7 +269,7 @@ func (c *Client) do(ctx context.Context, r request) (*response, error) {
 	waited := time.Duration(0)
 	retries := 0
 	for {
-		if err := c.checkQuota(r); err != nil {
+		if err := c.checkQuota(ctx, r); err != nil {
 			return nil, err
 		}
 		resp, err := c.send(ctx, r, payload)
@@ -371,7 +371,7 @@ func (c *Client) send(ctx context.Context, r request, payload []byte) (*response
 			info.Err = apiError(res.StatusCode, data)
 		}
 	}
-	c.noteQuota(res.StatusCode, res.Header)
+	c.noteQuota(ctx, res.StatusCode, res.Header)
 	c.report(info)
 	return &response{status: res.StatusCode, header: res.Header, body: data}, nil
 }
@@ -425,13 +425,25 @@ func (c *Client) move(resp *response) error {
 	return nil
 }
 
-// checkQuota refuses a call while the shop's quota is known to be spent.
-func (c *Client) checkQuota(r request) error {
+// checkQuota refuses a call while the shop's quota is known to be spent,
+// by this client or (through the shared Cache) by another instance.
+func (c *Client) checkQuota(ctx context.Context, r request) error {
 	c.mu.Lock()
 	until := c.blockedUntil
 	c.mu.Unlock()
 	if until.IsZero() || !c.now().Before(until) {
-		return nil
+		raw, ok := c.cacheGet(ctx, c.key("quota"))
+		if !ok {
+			return nil
+		}
+		if err := until.UnmarshalText(raw); err != nil || !c.now().Before(until) {
+			return nil
+		}
+		c.mu.Lock()
+		if until.After(c.blockedUntil) {
+			c.blockedUntil = until
+		}
+		c.mu.Unlock()
 	}
 	err := &RateLimitError{RetryAt: until, Quota: true}
 	c.report(CallInfo{Method: r.method, Endpoint: r.endpoint, Err: err})
@@ -440,8 +452,10 @@ func (c *Client) checkQuota(r request) error {
 
 // noteQuota reads the X-Rate-Limit-* headers (when present) and blocks the
 // shop when its quota is spent: until Retry-After on a 429, else until the
-// next calendar hour, when a new hourly allowance starts.
-func (c *Client) noteQuota(status int, h http.Header) {
+// next calendar hour, when a new hourly allowance starts. The block is
+// shared with other instances through the Cache, so none of them spends a
+// call only to be refused.
+func (c *Client) noteQuota(ctx context.Context, status int, h http.Header) {
 	if !quotaSpent(h) {
 		return
 	}
@@ -456,6 +470,9 @@ func (c *Client) noteQuota(status int, h http.Header) {
 		c.blockedUntil = until
 	}
 	c.mu.Unlock()
+	if raw, err := until.MarshalText(); err == nil {
+		c.cacheSet(ctx, c.key("quota"), raw, until.Sub(c.now()))
+	}
 }
 
 func nextHour(t time.Time) time.Time { return t.Truncate(time.Hour).Add(time.Hour) }

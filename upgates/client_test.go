@@ -1139,3 +1139,29 @@ func TestManufacturersChunks(t *testing.T) {
 		t.Errorf("calls = %d, want 2 (100 ids per call)", n)
 	}
 }
+
+func TestQuotaSharedAcrossInstances(t *testing.T) {
+	// Two server instances share a cache (Redis in production): once one
+	// learns the quota is spent, the other spends no call to learn it too.
+	clk := &clock{t: time.Date(2026, 11, 27, 10, 30, 0, 0, time.UTC)}
+	srv := upgatestest.NewServer(t, upgatestest.WithClock(clk.Now))
+	srv.SetQuota(1, 0)
+	shared := upgates.NewMemoryCache(clk.Now)
+	first := mustClient(t, srv, upgates.Options{Now: clk.Now, Cache: shared})
+	second := mustClient(t, srv, upgates.Options{Now: clk.Now, Cache: shared})
+	if err := first.Ping(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	err := second.Ping(t.Context())
+	var rl *upgates.RateLimitError
+	if !errors.As(err, &rl) || !rl.Quota || !rl.RetryAt.Equal(time.Date(2026, 11, 27, 11, 0, 0, 0, time.UTC)) {
+		t.Fatalf("second instance Ping error = %v, want quota *RateLimitError until 11:00", err)
+	}
+	if n := srv.CallCount(); n != 1 {
+		t.Errorf("fake saw %d calls, want 1", n)
+	}
+	clk.Add(30 * time.Minute)
+	if err := second.Ping(t.Context()); err != nil {
+		t.Errorf("second instance Ping in the next hour error = %v", err)
+	}
+}
