@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // Defaults for the zero values of Options.
@@ -133,6 +135,9 @@ type Client struct {
 	now         func() time.Time
 	shopKey     string
 	onCall      func(CallInfo)
+	// flight merges concurrent cache misses of one shop-wide read (the
+	// status list), so a burst of conversations costs one call.
+	flight singleflight.Group
 
 	mu           sync.Mutex
 	base         *url.URL  // current API base; changes on a 301

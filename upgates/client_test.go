@@ -1165,3 +1165,23 @@ func TestQuotaSharedAcrossInstances(t *testing.T) {
 		t.Errorf("second instance Ping in the next hour error = %v", err)
 	}
 }
+
+func TestStatusesFetchedOnceUnderBurst(t *testing.T) {
+	srv := upgatestest.NewServer(t)
+	srv.SetLatency(50 * time.Millisecond)
+	c := mustClient(t, srv, upgates.Options{})
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.OrderStatuses(t.Context()); err != nil {
+				t.Errorf("OrderStatuses error = %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := srv.CallCount(); n != 1 {
+		t.Errorf("20 concurrent status reads made %d calls, want 1", n)
+	}
+}

@@ -63,6 +63,15 @@ func (c *Client) OrderStatuses(ctx context.Context) ([]OrderStatus, error) {
 			return list, nil
 		}
 	}
+	v, err, _ := c.flight.Do(key, func() (any, error) { return c.fetchStatuses(ctx, key) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]OrderStatus), nil
+}
+
+// fetchStatuses reads the status list from the shop and caches it.
+func (c *Client) fetchStatuses(ctx context.Context, key string) ([]OrderStatus, error) {
 	resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "order_statuses.list", path: "/order-statuses"})
 	if err != nil {
 		return nil, fmt.Errorf("list order statuses: %w", err)
