@@ -244,3 +244,15 @@ func TestUpgatesCallsPerConversation(t *testing.T) {
 		t.Errorf("asking again cost %d more Upgates calls, want 0", again)
 	}
 }
+
+func TestHealthcheckCommand(t *testing.T) {
+	st := startServer(t, nil)
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"healthcheck", "-url", st.URL + "/readyz"}, func(string) string { return "" }, &out, &out); err != nil {
+		t.Fatalf("healthcheck of a running server = %v (%s)", err, out.String())
+	}
+	err := run(t.Context(), []string{"healthcheck", "-url", st.URL + "/no-such-page"}, func(string) string { return "" }, &out, &out)
+	if err == nil {
+		t.Fatal("healthcheck of a 404 page succeeded, want exit status 1")
+	}
+}
