@@ -133,7 +133,7 @@ func (f *fakeBot) Handle(_ context.Context, req bot.Request) (bot.Reply, error) 
 
 // inProcess is the in-process target over a fresh fake bot per convo.
 func inProcess() *convo.InProcess {
-	return &convo.InProcess{New: func(_ context.Context, now func() time.Time) (bot.Handler, func(), error) {
-		return newFakeBot(now), nil, nil
+	return &convo.InProcess{New: func(_ context.Context, setup convo.Setup) (bot.Handler, func(), error) {
+		return newFakeBot(setup.Now), nil, nil
 	}}
 }

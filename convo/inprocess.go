@@ -27,11 +27,11 @@ func DefaultClockStart() time.Time {
 // Web convos run on the channel named by WebChannel ("test" by default,
 // which scenarios treat like "web"); voice convos on "voice".
 type InProcess struct {
-	// New builds a fresh handler for one conversation, reading time from
-	// now, and returns a cleanup function (which may be nil). Each
-	// conversation gets its own world (shop data, store, counters), so
-	// convos that change the shop (cancel an order) cannot disturb others.
-	New func(ctx context.Context, now func() time.Time) (bot.Handler, func(), error)
+	// New builds a fresh handler for one conversation as setup says and
+	// returns a cleanup function (which may be nil). Each conversation
+	// gets its own world (shop data, store, counters), so convos that
+	// change the shop (cancel an order) cannot disturb others.
+	New func(ctx context.Context, setup Setup) (bot.Handler, func(), error)
 	// ClockStart is where every conversation's clock starts (default
 	// DefaultClockStart).
 	ClockStart time.Time
@@ -39,8 +39,25 @@ type InProcess struct {
 	WebChannel string
 }
 
-// Start builds the conversation's handler and clock.
+// Setup is how one in-process conversation's world is built.
+type Setup struct {
+	// Now is the conversation's fake clock; the bot, its store and the
+	// shop read time from it.
+	Now func() time.Time
+	// ShopDown: the shop answers every call with HTTP 503 (@shop-down).
+	ShopDown bool
+	// Vars are bot settings for new sessions (@var).
+	Vars map[string]string
+}
+
+// Start builds a conversation with the default setup.
 func (p *InProcess) Start(ctx context.Context) (Conversation, error) {
+	return p.StartConvo(ctx, nil)
+}
+
+// StartConvo builds the conversation's handler and clock with the setup
+// c asks for (@shop-down, @var); c may be nil.
+func (p *InProcess) StartConvo(ctx context.Context, c *Convo) (Conversation, error) {
 	if p.New == nil {
 		return nil, errors.New("in-process target: no handler")
 	}
@@ -48,16 +65,20 @@ func (p *InProcess) Start(ctx context.Context) (Conversation, error) {
 	if start.IsZero() {
 		start = DefaultClockStart()
 	}
-	c := &inConv{clock: &clock{t: start}, web: p.WebChannel}
-	if c.web == "" {
-		c.web = "test"
+	ic := &inConv{clock: &clock{t: start}, web: p.WebChannel}
+	if ic.web == "" {
+		ic.web = "test"
 	}
-	h, cleanup, err := p.New(ctx, c.clock.Now)
+	setup := Setup{Now: ic.clock.Now}
+	if c != nil {
+		setup.ShopDown, setup.Vars = c.ShopDown, c.Vars
+	}
+	h, cleanup, err := p.New(ctx, setup)
 	if err != nil {
 		return nil, fmt.Errorf("in-process target: %w", err)
 	}
-	c.h, c.cleanup = h, cleanup
-	return c, nil
+	ic.h, ic.cleanup = h, cleanup
+	return ic, nil
 }
 
 // clock is a fake clock safe for concurrent reads.

@@ -45,9 +45,25 @@ type Convo struct {
 	// convos see, such as a web lockout that locks the client's address on
 	// a running server.
 	Serial bool
+	// ShopDown (option "@shop-down") makes the in-process shop answer
+	// every call with HTTP 503, for the scenario's error paths. Such
+	// convos are skipped on remote targets.
+	ShopDown bool
+	// Vars (options "@var NAME=VALUE") are bot settings for the
+	// in-process bot, such as the shop's bank account ($account) for QR
+	// payments. Such convos are skipped on remote targets.
+	Vars map[string]string
+	// InProcess (option "@in-process") marks a convo that only makes
+	// sense in-process, e.g. one that PAUSEs past the session lifetime
+	// (in-process PAUSE moves a fake clock; remotely it would really wait).
+	InProcess bool
 	// Steps in file order.
 	Steps []Step
 }
+
+// InProcessOnly reports whether the convo needs the in-process target
+// (@in-process, or it sets up the shop or the bot with @shop-down or @var).
+func (c *Convo) InProcessOnly() bool { return c.InProcess || c.ShopDown || len(c.Vars) > 0 }
 
 // Channel returns "voice" when the convo's first input is VOICE_START, and
 // "web" otherwise.
@@ -199,7 +215,7 @@ func (e *ParseError) Error() string {
 // all-capitals word of at least two characters. A text line that starts
 // with such a word is read as an asserter and an unknown name is an
 // error; write "\" before text that really starts with one.
-var keywordPattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*[A-Z0-9]$`)
+var keywordPattern = regexp.MustCompile(`^[A-Z]{2,}(_[A-Z0-9]+)*$`)
 
 // ParseUtterances reads one *.utterances.txt file: the first non-empty
 // line is the list's name, every further non-empty line one utterance.
@@ -264,8 +280,22 @@ func Parse(file string, data []byte, utt Utterances) ([]*Convo, error) {
 		switch {
 		case l == "@serial":
 			c.Serial = true
+		case l == "@in-process":
+			c.InProcess = true
+		case l == "@shop-down":
+			c.ShopDown = true
+		case strings.HasPrefix(l, "@var "):
+			k, v, ok := strings.Cut(strings.TrimSpace(l[5:]), "=")
+			if !ok || !varNamePattern.MatchString(strings.TrimPrefix(k, "$")) {
+				fail(i+1, "@var needs NAME=VALUE, got %q", l[5:])
+				continue
+			}
+			if c.Vars == nil {
+				c.Vars = map[string]string{}
+			}
+			c.Vars[k] = v
 		case strings.HasPrefix(l, "@"):
-			fail(i+1, "unknown option %q (known: @serial)", l)
+			fail(i+1, "unknown option %q (known: @serial, @in-process, @shop-down, @var NAME=VALUE)", l)
 		default:
 			desc = append(desc, l)
 		}

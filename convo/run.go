@@ -141,13 +141,24 @@ func (r *Runner) RunOne(ctx context.Context, c *Convo) Result {
 		res.Status, res.Skip = Skipped, "no "+c.Channel()+" target configured"
 		return res
 	}
+	ip, inProcess := target.(*InProcess)
+	if c.InProcessOnly() && !inProcess {
+		res.Status, res.Skip = Skipped, "in-process only (@in-process, @shop-down or @var)"
+		return res
+	}
 	timeout := r.Timeout
 	if timeout <= 0 {
 		timeout = 2 * time.Minute
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	conv, err := target.Start(ctx)
+	var conv Conversation
+	var err error
+	if inProcess {
+		conv, err = ip.StartConvo(ctx, c)
+	} else {
+		conv, err = target.Start(ctx)
+	}
 	if err != nil {
 		res.Status = Failed
 		res.Failure = &Failure{File: c.File, What: "cannot start the conversation: " + err.Error()}
@@ -272,6 +283,9 @@ func (ru *run) send(ctx context.Context, line int, in Input, implicit bool) *Fai
 	}
 	for _, m := range t.Messages {
 		ru.res.Transcript = append(ru.res.Transcript, "bot: "+messageString(m))
+	}
+	if t.Resumed {
+		ru.res.Transcript = append(ru.res.Transcript, fmt.Sprintf("     (resumed session %s, %d history lines)", t.Session, len(t.History)))
 	}
 	switch {
 	case t.Error != nil:
