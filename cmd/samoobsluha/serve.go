@@ -57,6 +57,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		counter bot.Counter
 	)
 	if cfg.RedisURL != "" {
+		// go-redis prints its pool's complaints (a dial failing while Redis
+		// restarts) to stderr by default; route them to our log instead.
+		redis.SetLogger(redisLogger{logger.With("component", "redis")})
 		rc, err = session.NewRedisClient(cfg.RedisURL)
 		if err != nil {
 			return fmt.Errorf("redis: %w", err)
@@ -236,6 +239,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// redisLogger adapts slog to go-redis's internal logger; its lines are
+// about connections (never keys or values) and mean running degraded.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.WarnContext(ctx, fmt.Sprintf(format, v...))
 }
 
 func hostPort(a net.Addr) string {
