@@ -21,6 +21,7 @@ type fakeBot struct {
 	mu       sync.Mutex
 	sessions map[string]*fakeSession
 	n        int
+	clients  map[string]bool // client addresses seen
 }
 
 type fakeSession struct {
@@ -39,6 +40,10 @@ var digitsRe = regexp.MustCompile(`\d{3,}`)
 func (f *fakeBot) Handle(_ context.Context, req bot.Request) (bot.Reply, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.clients == nil {
+		f.clients = map[string]bool{}
+	}
+	f.clients[req.Client] = true
 	now := f.now()
 	voice := req.Channel == "voice"
 	s := f.sessions[req.Session]

@@ -14,10 +14,11 @@ import (
 )
 
 // newServer runs the real web transport over the fake bot.
-func newServer(t *testing.T) *httptest.Server {
+func newServer(t *testing.T) (*httptest.Server, *fakeBot) {
 	t.Helper()
+	fb := newFakeBot(time.Now)
 	ws := web.NewServer(web.Options{
-		Handler: newFakeBot(time.Now),
+		Handler: fb,
 		Logger:  slog.New(slog.DiscardHandler),
 		Bots:    map[string]web.BotOptions{"default": {VoiceToken: "secret-token", Lang: "en"}},
 	})
@@ -28,11 +29,11 @@ func newServer(t *testing.T) *httptest.Server {
 		defer cancel()
 		ws.Shutdown(ctx)
 	})
-	return srv
+	return srv, fb
 }
 
 func TestRemoteTargets(t *testing.T) {
-	srv := newServer(t)
+	srv, fb := newServer(t)
 	r := &convo.Runner{
 		Web:   &convo.WebSocket{URL: "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws?bot=default"},
 		Voice: &convo.Voice{URL: srv.URL + "/voice/turn", Token: "secret-token"},
@@ -119,10 +120,17 @@ END handover
 	if !strings.Contains(b.String(), `bot said: "Hello, I am the test bot."`) {
 		t.Errorf("report of the failing convo:\n%s", b.String())
 	}
+	// Three conversations on 127.0.0.1: each came from its own loopback
+	// address, none from 127.0.0.1 itself.
+	fb.mu.Lock()
+	defer fb.mu.Unlock()
+	if len(fb.clients) != 3 || fb.clients["127.0.0.1"] {
+		t.Errorf("client addresses seen = %v, want 3 distinct, not 127.0.0.1", fb.clients)
+	}
 }
 
 func TestRemoteTargetErrors(t *testing.T) {
-	srv := newServer(t)
+	srv, _ := newServer(t)
 	tests := []struct {
 		name   string
 		target *convo.Runner

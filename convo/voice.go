@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -25,8 +27,12 @@ type Voice struct {
 	Token string
 	// Bot is the bot id ("" means default).
 	Bot string
-	// Client makes the requests (default: a client with a 30 s timeout).
+	// Client makes the requests. Default: a client with a 30 s timeout,
+	// one per conversation, which on a loopback server comes from its own
+	// loopback address (see WebSocket).
 	Client *http.Client
+
+	sources loopbackSources
 }
 
 // Start returns a conversation; the call begins with VOICE_START.
@@ -36,7 +42,12 @@ func (v *Voice) Start(ctx context.Context) (Conversation, error) {
 	}
 	hc := v.Client
 	if hc == nil {
-		hc = &http.Client{Timeout: defaultTurnWait}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		if src := v.sources.next(v.URL, 2); src != nil {
+			tr.DialContext = (&net.Dialer{LocalAddr: src, Timeout: 10 * time.Second}).DialContext
+		}
+		hc = &http.Client{Timeout: defaultTurnWait, Transport: tr}
+		return &voiceConv{t: v, hc: hc, owned: true, limit: rate.NewLimiter(clientRate, clientBurst)}, nil
 	}
 	return &voiceConv{t: v, hc: hc, limit: rate.NewLimiter(clientRate, clientBurst)}, nil
 }
@@ -44,6 +55,7 @@ func (v *Voice) Start(ctx context.Context) (Conversation, error) {
 type voiceConv struct {
 	t      *Voice
 	hc     *http.Client
+	owned  bool // hc was made for this conversation
 	limit  *rate.Limiter
 	call   string
 	caller string
@@ -154,6 +166,11 @@ func (c *voiceConv) Send(ctx context.Context, in Input) (Turn, error) {
 	return finishVoice(t, vr), nil
 }
 
-// Close ends nothing on the server: a call ends with VOICE_HANGUP or
-// when its session expires.
-func (c *voiceConv) Close() error { return nil }
+// Close frees the conversation's connections. It ends nothing on the
+// server: a call ends with VOICE_HANGUP or when its session expires.
+func (c *voiceConv) Close() error {
+	if c.owned {
+		c.hc.CloseIdleConnections()
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -28,6 +29,11 @@ const defaultTurnWait = 30 * time.Second
 // WebSocket is a Target that speaks PROTOCOL.md §1 to a running server's
 // chat socket. Each conversation has its own connection; HELLO opens a new
 // one (so "HELLO resume" is a reconnect, as a browser would do it).
+//
+// When the URL's host is a literal IPv4 loopback address (127.0.0.1), each
+// conversation connects from its own loopback source address, so that the
+// server's per-address lockout treats every convo as a different customer
+// and convos that fail checks on purpose do not lock each other out.
 type WebSocket struct {
 	// URL is the socket, e.g. ws://localhost:8080/ws?bot=default.
 	URL string
@@ -35,6 +41,8 @@ type WebSocket struct {
 	Channel string
 	// Header is sent with the handshake (e.g. Origin); may be nil.
 	Header http.Header
+
+	sources loopbackSources
 }
 
 // Start returns a conversation; it connects on the first HELLO.
@@ -46,7 +54,7 @@ func (w *WebSocket) Start(ctx context.Context) (Conversation, error) {
 	if ch == "" {
 		ch = "test"
 	}
-	return &wsConv{t: w, channel: ch, limit: rate.NewLimiter(clientRate, clientBurst)}, nil
+	return &wsConv{t: w, channel: ch, limit: rate.NewLimiter(clientRate, clientBurst), source: w.sources.next(w.URL, 1)}, nil
 }
 
 type wsConv struct {
@@ -55,6 +63,7 @@ type wsConv struct {
 	conn    *websocket.Conn
 	session string
 	limit   *rate.Limiter
+	source  *net.TCPAddr // nil: the system's choice
 }
 
 // wsFrame is any server frame.
@@ -83,6 +92,9 @@ func (c *wsConv) dial(ctx context.Context) error {
 		c.conn = nil
 	}
 	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	if c.source != nil {
+		d.NetDialContext = (&net.Dialer{LocalAddr: c.source}).DialContext
+	}
 	conn, resp, err := d.DialContext(ctx, c.t.URL, c.t.Header)
 	if err != nil {
 		if resp != nil {
