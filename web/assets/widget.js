@@ -216,7 +216,20 @@
   if (document.body) mount(); else document.addEventListener('DOMContentLoaded', mount);
 
   // ---- Transcript rendering ----
-  function scrollDown() { log.scrollTop = log.scrollHeight; }
+  // answerStart is the first row of the bot's latest answer. A long answer
+  // (a status, a QR code and a menu of quick replies) is taller than the
+  // log: scrolling to the bottom would hide its first lines, which say what
+  // matters, so the log scrolls down only as far as the answer's start.
+  var answerStart = null;
+
+  function scrollDown() {
+    var bottom = log.scrollHeight - log.clientHeight;
+    var to = bottom;
+    if (answerStart && answerStart.parentNode === log) {
+      to = Math.min(bottom, answerStart.offsetTop - 12);
+    }
+    log.scrollTop = Math.max(0, to);
+  }
 
   function safeURL(u, allowData) {
     try {
@@ -260,11 +273,16 @@
       m.links.forEach(function (l) {
         var u = safeURL(l.url, false);
         if (!u) return;
+        // Invoice links are ours: the token is valid only on the server
+        // this widget talks to, so they point at the script's origin, even
+        // when the server's public URL names another host (its default,
+        // localhost, seen from another machine; an inner name
+        // behind a proxy), and they download in place.
+        var invoice = u.pathname.indexOf('/invoice/') === 0;
+        if (invoice) u = new URL(u.pathname + u.search, src.origin);
         var a = el('a', 'samo-link', { href: u.href });
         a.textContent = l.title || u.href;
-        // Invoice links (ours, even when the server's public URL names
-        // another host than the script's) download in place.
-        if (u.pathname.indexOf('/invoice/') === 0) {
+        if (invoice) {
           a.setAttribute('download', '');
           a.classList.add('samo-download');
           var hint = el('span', 'samo-sr');
@@ -293,6 +311,8 @@
     }
     if (!row.childNodes.length) return;
     log.appendChild(row);
+    if (from === 'user') answerStart = null;
+    else if (!answerStart) answerStart = row;
     scrollDown();
   }
 
@@ -305,6 +325,7 @@
 
   function clearLog() {
     while (log.firstChild) log.removeChild(log.firstChild);
+    answerStart = null;
   }
 
   // ---- Input state ----
