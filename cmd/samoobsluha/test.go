@@ -37,6 +37,9 @@ type testOptions struct {
 	TransferTo string               // where voice handovers go
 	PublicURL  string               // base of invoice links
 	Logger     *slog.Logger
+	// Demo gives the bot the demo's bank account (QR payments), as serve
+	// does for the embedded demo shop; a convo's @var wins.
+	Demo bool
 }
 
 // inProcessTarget returns the convo target that builds, for every
@@ -84,6 +87,10 @@ func newTestBot(o testOptions, setup convo.Setup) (bot.Handler, func(), error) {
 		cleanup()
 		return nil, nil, err
 	}
+	vars := setup.Vars
+	if o.Demo {
+		vars = withDemoAccount(vars)
+	}
 	n := 0
 	b, err := bot.New(bot.Config{
 		ID:          "default",
@@ -98,7 +105,7 @@ func newTestBot(o testOptions, setup convo.Setup) (bot.Handler, func(), error) {
 		TransferTo:  o.TransferTo,
 		PhoneVerify: true,
 		Region:      "CZ",
-		Vars:        setup.Vars,
+		Vars:        vars,
 	})
 	if err != nil {
 		cleanup()
@@ -154,7 +161,7 @@ func runTest(ctx context.Context, args []string, getenv func(string) string, std
 		}
 	} else {
 		o := testOptions{Lang: *lang, TransferTo: *transferTo, PublicURL: "http://localhost:8080",
-			Logger: slog.New(slog.DiscardHandler), Shop: upgatestest.Demo()}
+			Logger: slog.New(slog.DiscardHandler), Shop: upgatestest.Demo(), Demo: true}
 		if o.Scenario, err = loadScenario(*scenario); err != nil {
 			return err
 		}
@@ -169,7 +176,7 @@ func runTest(ctx context.Context, args []string, getenv func(string) string, std
 			if err := dec.Decode(&d); err != nil {
 				return fmt.Errorf("test: %s: %w", *shop, err)
 			}
-			o.Shop = &d
+			o.Shop, o.Demo = &d, false
 		}
 		t := inProcessTarget(o)
 		runner.Web, runner.Voice = t, t

@@ -28,3 +28,30 @@ func TestDialogsInProcess(t *testing.T) {
 		t.Fatalf("report:\n%s", out.String())
 	}
 }
+
+// TestDialogsAgainstServer starts the real server (the embedded demo shop,
+// the memory store) and runs the web convos over /ws and the voice convos
+// over /voice/turn; convos that set up the shop or the clock are skipped.
+func TestDialogsAgainstServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and runs the whole suite over the network")
+	}
+	st := startServer(t, map[string]string{"SAMOOBSLUHA_TRANSFER_TO": "+420222333444"})
+	var out, errOut bytes.Buffer
+	args := []string{
+		"-url", "ws" + strings.TrimPrefix(st.URL, "http") + "/ws?bot=default",
+		"-voice-url", st.URL + "/voice/turn",
+		"../../dialogs",
+	}
+	err := runTest(t.Context(), args, func(string) string { return "" }, &out, &errOut)
+	t.Log("\n" + out.String())
+	if err != nil {
+		t.Fatalf("runTest(%s) = %v\n%s", strings.Join(args, " "), err, errOut.String())
+	}
+	sum := out.String()[strings.LastIndex(strings.TrimSpace(out.String()), "\n")+1:]
+	// Everything but the in-process-only convos (@in-process, @shop-down,
+	// @var) ran against the server.
+	if !strings.Contains(sum, " passed, 0 failed, 4 skipped") {
+		t.Errorf("summary = %q, want only the 4 in-process-only convos skipped", sum)
+	}
+}
