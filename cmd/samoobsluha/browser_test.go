@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -167,15 +168,19 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 			t.Errorf("bot said %q, want the parcel answer", tab.botTexts())
 		}
 		links := tabEval[[][]string](tab, `Array.from(document.querySelectorAll('.samo-bot a.samo-link')).map(a => [a.textContent, a.href, a.target, a.rel])`)
-		if diff := cmp.Diff([][]string{{"Track the parcel", browserTrackingURL, "_blank", "noopener noreferrer"}}, links); diff != "" {
+		if diff := cmp.Diff([][]string{{"Track the parcel (opens in a new tab)", browserTrackingURL, "_blank", "noopener noreferrer"}}, links); diff != "" {
 			t.Errorf("links in the parcel answer (-want +got):\n%s", diff)
 		}
 
 		// Another order of the same customer (the e-mail is remembered):
 		// unpaid by bank transfer, so the status shows the QR payment.
 		tab.do("another order with a QR payment",
-			chromedp.Click(choiceButton("Another order")),
+			// By keyboard: the focus moves on to the input, not lost
+			// with the quick replies that are gone.
+			chromedp.Focus(choiceButton("Another order")),
+			chromedp.KeyEvent(kb.Enter),
 			tab.waitTurn("What would you like to know about the other order?"),
+			waitJS(`document.activeElement === document.querySelector('.samo-input')`),
 			chromedp.Click(choiceButton("Order status")),
 			tab.waitTurn("Please send me your order number."),
 			chromedp.SendKeys(chromedp.CSS(`.samo-input`), browserUnpaidOrder+"\r"),

@@ -56,7 +56,8 @@
       end_handover: 'Předáváme vás kolegovi z podpory.',
       end_expired: 'Konverzace vypršela. Napište cokoli a začneme znovu.',
       image: 'Obrázek od asistenta',
-      download: 'stáhnout'
+      download: 'stáhnout',
+      new_tab: 'otevře se v novém okně'
     },
     en: {
       open: 'Open the customer support chat',
@@ -84,7 +85,8 @@
       end_handover: 'We are passing you on to a colleague from support.',
       end_expired: 'The conversation has expired. Type anything to start again.',
       image: 'Image from the assistant',
-      download: 'download'
+      download: 'download',
+      new_tab: 'opens in a new tab'
     }
   };
 
@@ -291,6 +293,9 @@
         } else {
           a.target = '_blank';
           a.rel = 'noopener noreferrer';
+          var nt = el('span', 'samo-sr');
+          nt.textContent = ' (' + t.new_tab + ')';
+          a.appendChild(nt);
         }
         links.appendChild(a);
       });
@@ -301,9 +306,13 @@
       m.buttons.forEach(function (b) {
         var btn = el('button', 'samo-choice', { type: 'button' });
         btn.textContent = b.title;
-        btn.addEventListener('click', function () {
+        btn.addEventListener('click', function (ev) {
           if (btn.disabled) return;
           sendFrame({ type: 'button', value: b.value }, b.title);
+          // The quick replies are gone now. A keyboard user (a click with
+          // no pointer, detail 0) keeps the focus in the widget, on the
+          // input; a tap does not open the phone's keyboard.
+          if (ev.detail === 0) input.focus();
         });
         group.appendChild(btn);
       });
