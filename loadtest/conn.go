@@ -128,7 +128,7 @@ func (c *Conn) ReadTurn(timeout time.Duration) (Turn, error) {
 		}
 		switch f.Type {
 		case "session":
-			t.Session, t.Bot = f.Session, f.Bot
+			t.Session, t.Bot, t.Resumed = f.Session, f.Bot, f.Resumed
 		case "history", "state":
 		case "typing":
 			t.Typing++

@@ -60,9 +60,11 @@ func StatsDiff(before, after map[string]int64) map[string]int64 {
 // RedisCounter is a TCP proxy in front of a Redis server that counts what
 // its clients send: commands (top-level RESP arrays) and round trips
 // (bursts of commands sent before the client waited for an answer; equal
-// to commands unless the client pipelines). Point a server at Addr to learn
-// how many Redis round trips one of its turns costs. It adds a hop, so
-// measure throughput without it.
+// to commands unless the client pipelines). The commands a client sends
+// when it opens a connection (HELLO, AUTH, SELECT, CLIENT ...) are not
+// counted: they are paid per connection, not per request. Point a server
+// at Addr to learn how many Redis round trips one of its turns costs. It
+// adds a hop, so measure throughput without it.
 type RedisCounter struct {
 	ln       net.Listener
 	target   string
@@ -154,15 +156,23 @@ func (p *RedisCounter) serve(client net.Conn) {
 func (p *RedisCounter) countCopy(server io.Writer, client io.Reader) {
 	br := bufio.NewReaderSize(client, 64<<10)
 	w := bufio.NewWriterSize(server, 64<<10)
+	counted := false // the current burst holds a counted command
 	for {
-		if err := copyCommand(br, w); err != nil {
+		name, err := copyCommand(br, w)
+		if err != nil {
 			return
 		}
-		p.commands.Add(1)
+		if !setupCommands[strings.ToUpper(name)] {
+			p.commands.Add(1)
+			counted = true
+		}
 		if br.Buffered() == 0 {
 			// Nothing more was sent with it: the client now waits for
 			// the answers, which ends a round trip.
-			p.trips.Add(1)
+			if counted {
+				p.trips.Add(1)
+			}
+			counted = false
 			if w.Flush() != nil {
 				return
 			}
@@ -170,46 +180,58 @@ func (p *RedisCounter) countCopy(server io.Writer, client io.Reader) {
 	}
 }
 
+// setupCommands are sent once per connection, not per request.
+var setupCommands = map[string]bool{"HELLO": true, "AUTH": true, "SELECT": true, "CLIENT": true, "READONLY": true}
+
 // copyCommand copies one RESP command (an array of bulk strings, or an
-// inline command line) from r to w.
-func copyCommand(r *bufio.Reader, w *bufio.Writer) error {
+// inline command line) from r to w and returns the command's name.
+func copyCommand(r *bufio.Reader, w *bufio.Writer) (string, error) {
 	line, err := r.ReadSlice('\n')
 	if err != nil {
-		return err
+		return "", err
 	}
 	if _, err := w.Write(line); err != nil {
-		return err
+		return "", err
 	}
 	if len(line) == 0 || line[0] != '*' {
-		return nil // inline command
+		name, _, _ := strings.Cut(strings.TrimSpace(string(line)), " ")
+		return name, nil // inline command
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(string(line[1:])))
 	if err != nil {
-		return fmt.Errorf("bad array header %q", line)
+		return "", fmt.Errorf("bad array header %q", line)
 	}
-	for range n {
+	name := ""
+	for i := range n {
 		hdr, err := r.ReadSlice('\n')
 		if err != nil {
-			return err
+			return "", err
 		}
 		if _, err := w.Write(hdr); err != nil {
-			return err
+			return "", err
 		}
 		if len(hdr) == 0 || hdr[0] != '$' {
-			return errors.New("expected a bulk string")
+			return "", errors.New("expected a bulk string")
 		}
 		size, err := strconv.Atoi(strings.TrimSpace(string(hdr[1:])))
 		if err != nil {
-			return fmt.Errorf("bad bulk header %q", hdr)
+			return "", fmt.Errorf("bad bulk header %q", hdr)
 		}
 		if size < 0 {
 			continue
 		}
+		if i == 0 && size <= 32 {
+			b, err := r.Peek(size)
+			if err != nil {
+				return "", err
+			}
+			name = string(b)
+		}
 		if _, err := io.CopyN(w, r, int64(size)+2); err != nil {
-			return err
+			return "", err
 		}
 	}
-	return nil
+	return name, nil
 }
 
 // MetricSum fetches a Prometheus text endpoint and returns the sum of the

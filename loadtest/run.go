@@ -39,6 +39,12 @@ type Config struct {
 	// PID, when not zero, is the server's process id: its resident memory
 	// is sampled during the run (Linux only).
 	PID int
+	// OnTurn, when not nil, is called after every turn with the step's
+	// name, how long it took and its error (nil when answered; a failed
+	// Check is not a turn error). Tests use it to inject a fault once the
+	// load is running and to see every failure. It is called from many
+	// goroutines at once and must be fast.
+	OnTurn func(step string, d time.Duration, err error)
 }
 
 // Result is what one load run measured.
@@ -259,6 +265,9 @@ func converse(ctx context.Context, cfg Config, w *worker, n int, src string, dea
 			return true
 		}
 		t, d, err := c.Turn(st.Frame, cfg.TurnTimeout)
+		if cfg.OnTurn != nil && (err == nil || ctx.Err() == nil) {
+			cfg.OnTurn(st.Name, d, err)
+		}
 		if err != nil {
 			// A turn cut by the end of the run is not an error.
 			if ctx.Err() == nil && time.Now().Before(deadline) {

@@ -45,6 +45,7 @@ type Expect struct {
 type Turn struct {
 	Session  string  // from the session frame (hello only)
 	Bot      string  // from the session frame (hello only)
+	Resumed  bool    // from the session frame (hello only)
 	Messages []Frame // message frames, in order
 	Typing   int     // typing frames seen
 	Expect   *Expect // from turn_end; nil when the turn ended the conversation
