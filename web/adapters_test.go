@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -381,6 +384,7 @@ func TestJambonzBotFailures(t *testing.T) {
 		{"shop down", speech("fail"), `[{"verb":"say","text":"Omlouváme se, obchod teď neodpovídá."},{"verb":"hangup"}]`},
 		{"locked", speech("locked"), `[{"verb":"say","text":"Příliš mnoho pokusů, zkuste to později."},{"verb":"hangup"}]`},
 		{"internal error", speech("boom"), retry(saySorryCS)},
+		{"bot panics", speech("panic"), retry(saySorryCS)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -798,4 +802,181 @@ func TestJambonzCallHookAfterHangup(t *testing.T) {
 			t.Errorf("%s: kind %q, want hangup", r.Session, r.Kind)
 		}
 	}
+}
+
+// jambonzSign is the test's own Jambonz-Signature for body at t.
+func jambonzSign(secret string, t time.Time, body string) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "." + body))
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+func TestJambonzSignature(t *testing.T) {
+	const secret = "jambonz-webhook-secret"
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	const body = `{"call_sid":"sig-1","from":"+420601223344","call_status":"trying"}`
+	tests := []struct {
+		name   string
+		bot    string
+		pass   string
+		sig    string
+		body   string
+		status int
+	}{
+		{name: "valid", bot: "default", pass: adapterVoiceToken, sig: jambonzSign(secret, now, body), status: 200},
+		{name: "valid, secret only", bot: "open", sig: jambonzSign(secret, now.Add(-4*time.Minute), body), status: 200},
+		{name: "missing", bot: "default", pass: adapterVoiceToken, status: 401},
+		{name: "missing, secret only", bot: "open", status: 401},
+		{name: "signature but wrong password", bot: "default", pass: "nope", sig: jambonzSign(secret, now, body), status: 401},
+		{name: "wrong secret", bot: "default", pass: adapterVoiceToken, sig: jambonzSign("other", now, body), status: 401},
+		{name: "stale", bot: "default", pass: adapterVoiceToken, sig: jambonzSign(secret, now.Add(-6*time.Minute), body), status: 401},
+		{name: "from the future", bot: "default", pass: adapterVoiceToken, sig: jambonzSign(secret, now.Add(6*time.Minute), body), status: 401},
+		{name: "tampered body", bot: "default", pass: adapterVoiceToken, sig: jambonzSign(secret, now, body),
+			body: `{"call_sid":"sig-1","from":"+420777000111","call_status":"trying"}`, status: 401},
+		{name: "garbage header", bot: "default", pass: adapterVoiceToken, sig: "v1=abc,t=notanumber", status: 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			as := mustAdapterServer(t, web.Options{Now: func() time.Time { return now }}, web.AdapterOptions{Bots: map[string]web.AdapterBot{
+				"default": {JambonzSecret: secret},
+				"open":    {JambonzSecret: secret},
+			}})
+			b := tt.body
+			if b == "" {
+				b = body
+			}
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, as.http.URL+"/voice/jambonz/"+tt.bot, strings.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.pass != "" {
+				req.SetBasicAuth("jambonz", tt.pass)
+			}
+			if tt.sig != "" {
+				req.Header.Set("Jambonz-Signature", tt.sig)
+			}
+			got := mustPost(t, req)
+			if got.status != tt.status {
+				t.Fatalf("status = %d (%s), want %d", got.status, got.body, tt.status)
+			}
+			if tt.status != 200 {
+				wantErrorCode(t, got, "unauthorized")
+				if n := len(as.bot.recorded()); n != 0 {
+					t.Errorf("the bot got %d requests, want 0", n)
+				}
+			}
+		})
+	}
+}
+
+// quickBot is the transfer bot without the fake's "slow" turn, which
+// would block a fuzzer once the fake's signal buffer is full.
+type quickBot struct{ transferBot }
+
+func (b quickBot) Handle(ctx context.Context, req bot.Request) (bot.Reply, error) {
+	if req.Text == "slow" {
+		req.Text = "not slow"
+	}
+	return b.transferBot.Handle(ctx, req)
+}
+
+// fuzzAdapters is a Server with both adapters, called without a network.
+func fuzzAdapters(f *testing.F, demo bool) (jambonz, twilio http.Handler) {
+	s := web.NewServer(web.Options{
+		Handler:   quickBot{transferBot{newFakeBot()}},
+		DemoMode:  demo,
+		RateLimit: 1e6, RateBurst: 1e6,
+		Bots: map[string]web.BotOptions{"default": {VoiceToken: adapterVoiceToken}, "open": {}},
+	})
+	f.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.Shutdown(ctx)
+	})
+	return s.JambonzHandler(web.AdapterOptions{}), s.TwilioHandler(web.AdapterOptions{})
+}
+
+func FuzzJambonzWebhook(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "adapters", "*.json"))
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b), "")
+	}
+	f.Add(`{"call_sid":"x","reason":"speechDetected","speech":{"transcripts":[{"alternatives":[{"transcript":"a"}]},{"alternatives":[{"transcript":"operátor"}]}]}}`, "")
+	f.Add(`{"call_sid":"x","call_status":"ringing"}`, "status")
+	f.Add(`{"call_sid":"x","reason":"dtmfDetected","digits":"#"}`, "")
+	f.Add(`{"call_sid":"x","speech":{"alternatives":null},"reason":"speechDetected"}`, "")
+	jambonz, _ := fuzzAdapters(f, false)
+	verbs := map[string]bool{"gather": true, "say": true, "dial": true, "hangup": true}
+	f.Fuzz(func(t *testing.T, body, hook string) {
+		req := httptest.NewRequest(http.MethodPost, "/voice/jambonz/default?hook="+url.QueryEscape(hook), strings.NewReader(body))
+		req.SetPathValue("bot", "default")
+		req.SetBasicAuth("jambonz", adapterVoiceToken)
+		rec := httptest.NewRecorder()
+		jambonz.ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusNoContent:
+		case http.StatusBadRequest:
+			if !strings.Contains(rec.Body.String(), `"code":"bad_request"`) {
+				t.Fatalf("400 without a bad_request body: %s", rec.Body)
+			}
+		case http.StatusOK:
+			var got []map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+				t.Fatalf("200 body is not a verb array: %v: %s", err, rec.Body)
+			}
+			for _, v := range got {
+				name, _ := v["verb"].(string)
+				if !verbs[name] {
+					t.Fatalf("unexpected verb %q in %s", name, rec.Body)
+				}
+				if name == "gather" && (v["actionHook"] == "" || v["recognizer"] == nil) {
+					t.Fatalf("gather without actionHook or recognizer: %s", rec.Body)
+				}
+			}
+		default:
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
+		}
+	})
+}
+
+func FuzzTwilioWebhook(f *testing.F) {
+	f.Add("CallSid=CA1&From=%2B420601223344&CallStatus=ringing", "")
+	f.Add("CallSid=CA1&CallStatus=in-progress&SpeechResult=dva+nula&Confidence=0.8", "gather")
+	f.Add("CallSid=CA1&CallStatus=in-progress&Digits=2026000102%23", "gather")
+	f.Add("CallSid=CA1&CallStatus=in-progress&SpeechResult=oper%C3%A1tor", "gather")
+	f.Add("CallSid=CA1&CallStatus=completed", "status")
+	f.Add("CallSid=CA1&CallStatus=in-progress", "no_input")
+	_, twilio := fuzzAdapters(f, true)
+	allowed := map[string]bool{"Gather": true, "Say": true, "Redirect": true, "Dial": true, "Hangup": true}
+	f.Fuzz(func(t *testing.T, body, event string) {
+		req := httptest.NewRequest(http.MethodPost, "/voice/twilio/open?event="+url.QueryEscape(event), strings.NewReader(body))
+		req.SetPathValue("bot", "open")
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		twilio.ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusNoContent:
+		case http.StatusBadRequest:
+			if !strings.Contains(rec.Body.String(), `"code":"bad_request"`) {
+				t.Fatalf("400 without a bad_request body: %s", rec.Body)
+			}
+		case http.StatusOK:
+			var x xmlNode
+			if err := xml.Unmarshal(rec.Body.Bytes(), &x); err != nil || x.XMLName.Local != "Response" {
+				t.Fatalf("200 body is not TwiML (%v): %s", err, rec.Body)
+			}
+			for _, c := range x.Children {
+				if !allowed[c.XMLName.Local] {
+					t.Fatalf("unexpected verb <%s> in %s", c.XMLName.Local, rec.Body)
+				}
+			}
+		default:
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
+		}
+	})
 }

@@ -1,11 +1,20 @@
 package web
 
 import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"runtime/debug"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/samoobsluha/samoobsluha/bot"
@@ -39,9 +48,16 @@ type AdapterOptions struct {
 	Bots map[string]AdapterBot
 }
 
-// AdapterBot is one bot's vendor settings. Jambonz needs none here: it
-// authenticates with the bot's voice token (BotOptions.VoiceToken).
+// AdapterBot is one bot's vendor settings. Jambonz authenticates with the
+// bot's voice token (BotOptions.VoiceToken) as the webhook password, and
+// optionally with its account's webhook signature.
 type AdapterBot struct {
+	// JambonzSecret is the webhook secret of the Jambonz account. When set,
+	// every Jambonz request must also carry a valid Jambonz-Signature
+	// (HMAC-SHA256 of the timestamp and the body, at most 5 minutes old),
+	// and the Jambonz endpoint is on even without a voice token.
+	JambonzSecret string
+
 	// TwilioAuthToken is the auth token of the Twilio account whose number
 	// calls this bot; every request must carry a valid X-Twilio-Signature
 	// made with it. Empty turns /voice/twilio/{bot} off (404), except in
@@ -88,7 +104,7 @@ func (s *Server) adapterTurn(r *http.Request, botID string, v voiceRequest, vend
 		return voiceResponse{}, lang, &adapterFault{status: http.StatusServiceUnavailable, code: bot.CodeUnavailable, message: "server is shutting down", say: text(lang, "say_down")}
 	}
 	defer s.wg.Done()
-	reply, err := s.opts.Handler.Handle(s.hardCtx, breq)
+	reply, err := s.handleRecovered(breq)
 	if err != nil {
 		if breq.Kind == bot.KindHangup {
 			// Nobody is listening any more: nothing to apologise for.
@@ -103,6 +119,19 @@ func (s *Server) adapterTurn(r *http.Request, botID string, v voiceRequest, vend
 	resp := voiceReply(v.Call, reply)
 	s.log.Debug(vendor+" turn", "channel", "phone", "session_id", v.Call, "action", resp.Action)
 	return resp, lang, nil
+}
+
+// handleRecovered runs one turn and turns a panic in it into an error
+// carrying the stack, so the caller hears an apology rather than silence
+// (a dropped webhook ends a Jambonz call and makes Twilio play its own
+// error message).
+func (s *Server) handleRecovered(breq bot.Request) (rep bot.Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("turn panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return s.opts.Handler.Handle(s.hardCtx, breq)
 }
 
 // adapterError maps a Handler error like voiceHandleError does, logging
@@ -326,8 +355,10 @@ const jambonzInterDigit = 5
 // that has one.
 //
 // Authentication: HTTP Basic with the bot's voice token as the password
-// (the user name is not checked), or "Authorization: Bearer TOKEN". A bot
-// without a voice token answers 404 unless the server runs in demo mode.
+// (the user name is not checked), or "Authorization: Bearer TOKEN"; and,
+// when the bot has an AdapterBot.JambonzSecret, a valid Jambonz-Signature.
+// Failing either gets 401. A bot with neither a voice token nor a secret
+// answers 404 unless the server runs in demo mode.
 //
 // A call hook starts the conversation (the call id is the session id); a
 // gather actionHook is speech ("speechDetected", every alternative
@@ -356,19 +387,29 @@ func (s *Server) serveJambonz(w http.ResponseWriter, r *http.Request, opts Adapt
 		s.adapterFail(w, &adapterFault{status: http.StatusNotFound, code: "unknown_bot", message: "unknown bot"}, "")
 		return
 	}
+	secret := opts.Bots[botID].JambonzSecret
+	if bopts.VoiceToken == "" && secret == "" && !s.opts.DemoMode {
+		s.adapterFail(w, &adapterFault{status: http.StatusNotFound, code: "not_found", message: "the voice endpoint is not enabled for this bot"}, "")
+		return
+	}
 	if !s.jambonzAuthorized(r, bopts) {
-		if bopts.VoiceToken == "" {
-			s.adapterFail(w, &adapterFault{status: http.StatusNotFound, code: "not_found", message: "the voice endpoint is not enabled for this bot"}, "")
-			return
-		}
 		w.Header().Set("WWW-Authenticate", `Basic realm="samoobsluha", charset="UTF-8"`)
 		s.adapterFail(w, &adapterFault{status: http.StatusUnauthorized, code: "unauthorized", message: "missing or wrong credentials: use the bot's voice token as the webhook password"}, "")
 		return
 	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdapterBody))
+	if err != nil {
+		s.adapterFail(w, &adapterFault{status: http.StatusBadRequest, code: "bad_request", message: "the body is too large or could not be read"}, "")
+		return
+	}
+	if secret != "" && !jambonzSignatureValid(secret, r.Header.Get("Jambonz-Signature"), body, s.opts.Now()) {
+		s.adapterFail(w, &adapterFault{status: http.StatusUnauthorized, code: "unauthorized", message: "missing, wrong or stale Jambonz-Signature (check the account's webhook secret and the server clock)"}, "")
+		return
+	}
 	lang := s.botLang(botID)
 	var hook jambonzHook
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxAdapterBody))
-	err := dec.Decode(&hook)
+	dec := json.NewDecoder(bytes.NewReader(body))
+	err = dec.Decode(&hook)
 	if err == nil && dec.More() {
 		err = errors.New("trailing data after the JSON object")
 	}
@@ -421,15 +462,59 @@ func (s *Server) serveJambonz(w http.ResponseWriter, r *http.Request, opts Adapt
 
 // jambonzAuthorized accepts Basic auth whose password is the bot's voice
 // token, or the token as a bearer token, comparing in constant time. A
-// bot without a token is open only in demo mode.
+// bot without a token needs none (the caller has checked that it has a
+// webhook secret or runs in demo mode).
 func (s *Server) jambonzAuthorized(r *http.Request, opts BotOptions) bool {
 	if opts.VoiceToken == "" {
-		return s.opts.DemoMode
+		return true
 	}
 	if _, pass, ok := r.BasicAuth(); ok {
 		return subtle.ConstantTimeCompare([]byte(pass), []byte(opts.VoiceToken)) == 1
 	}
 	return s.voiceAuthorized(r, opts)
+}
+
+// jambonzSignatureMaxAge is how far a Jambonz-Signature timestamp may be
+// from the server's clock: older requests are refused as replays.
+const jambonzSignatureMaxAge = 5 * time.Minute
+
+// jambonzSignatureValid checks a Jambonz-Signature header,
+// "t=UNIX,v1=HEX[,v1=HEX]": HEX is the hex HMAC-SHA256, keyed with the
+// account's webhook secret, of "UNIX." followed by the body, and UNIX must
+// be within jambonzSignatureMaxAge of now. Comparison is constant-time.
+func jambonzSignatureValid(secret, header string, body []byte, now time.Time) bool {
+	var ts string
+	var sigs []string
+	for _, part := range strings.Split(header, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sigs = append(sigs, v)
+		}
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || len(sigs) == 0 {
+		return false
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > jambonzSignatureMaxAge || d < -jambonzSignatureMaxAge {
+		return false
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "."))
+	mac.Write(body)
+	want := []byte(hex.EncodeToString(mac.Sum(nil)))
+	ok := false
+	for _, sig := range sigs {
+		if subtle.ConstantTimeCompare([]byte(strings.ToLower(sig)), want) == 1 {
+			ok = true
+		}
+	}
+	return ok
 }
 
 // jambonzToVoice translates a Jambonz webhook into a /voice/turn request.
