@@ -60,7 +60,7 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 
 	t.Run("czech desktop", func(t *testing.T) {
 		begin := time.Now()
-		tab := newWidgetTab(t, browserCtx, st.URL, 1280, 860, false)
+		tab := newWidgetTab(t, browserCtx, 1280, 860, false)
 		downloads := t.TempDir()
 		tab.allowDownloads(downloads)
 
@@ -75,18 +75,20 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 			t.Error("opening the widget did not focus the input")
 		}
 		tab.do("click the quick reply",
+			markRows(),
 			chromedp.Click(choiceButton("Stav objednávky")),
 			tab.waitTurn("Napište mi prosím číslo objednávky."),
 			waitJS(`document.querySelector('.samo-input').dataset.expect === 'order_number' && document.querySelector('.samo-input').inputMode === 'numeric'`),
 		)
 		tab.do("type the order number",
+			markRows(),
 			chromedp.SendKeys(chromedp.CSS(`.samo-input`), browserOrder),
 			chromedp.Click(chromedp.CSS(`.samo-send`)),
 			tab.waitTurn("Napište mi prosím e-mail, který jste v objednávce uvedli."),
 			waitJS(`document.querySelector('.samo-input').type === 'email'`),
 		)
 		tab.do("type the e-mail",
-			chromedp.SendKeys(chromedp.CSS(`.samo-input`), browserEmail+"\r"),
+			say(browserEmail),
 			tab.waitTurn("Mohu pro vás udělat ještě něco?"),
 		)
 		status := tab.botTexts()
@@ -96,7 +98,7 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 		tab.noEmailFromBot()
 
 		tab.do("ask for the invoice by typing",
-			chromedp.SendKeys(chromedp.CSS(`.samo-input`), "faktura\r"),
+			say("faktura"),
 			tab.waitTurn("Mohu pro vás udělat ještě něco?"),
 			chromedp.WaitVisible(chromedp.CSS(`a.samo-download`)),
 			waitJS(answerInView),
@@ -147,7 +149,7 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 
 	t.Run("english phone", func(t *testing.T) {
 		begin := time.Now()
-		tab := newWidgetTab(t, browserCtx, st.URL, 390, 844, true)
+		tab := newWidgetTab(t, browserCtx, 390, 844, true)
 		tab.do("open the widget",
 			chromedp.Navigate(st.URL+"/?lang=en"),
 			chromedp.WaitVisible(chromedp.CSS(`.samo-launcher`)),
@@ -157,11 +159,12 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 			waitJS(`document.querySelector('.samo-title').textContent === 'Customer support'`),
 		)
 		tab.do("click the quick reply",
+			markRows(),
 			chromedp.Click(choiceButton("Where is my parcel")),
 			tab.waitTurn("Please send me your order number."),
-			chromedp.SendKeys(chromedp.CSS(`.samo-input`), browserOrder+"\r"),
+			say(browserOrder),
 			tab.waitTurn("Please send me the e-mail address you used in the order."),
-			chromedp.SendKeys(chromedp.CSS(`.samo-input`), browserEmail+"\r"),
+			say(browserEmail),
 			tab.waitTurn("Is there anything else I can do for you?"),
 		)
 		if !anyContains(tab.botTexts(), "Order "+browserOrder+" is on its way with Zásilkovna. The tracking number is Z4081727365.") {
@@ -177,13 +180,15 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 		tab.do("another order with a QR payment",
 			// By keyboard: the focus moves on to the input, not lost
 			// with the quick replies that are gone.
+			markRows(),
 			chromedp.Focus(choiceButton("Another order")),
 			chromedp.KeyEvent(kb.Enter),
 			tab.waitTurn("What would you like to know about the other order?"),
 			waitJS(`document.activeElement === document.querySelector('.samo-input')`),
+			markRows(),
 			chromedp.Click(choiceButton("Order status")),
 			tab.waitTurn("Please send me your order number."),
-			chromedp.SendKeys(chromedp.CSS(`.samo-input`), browserUnpaidOrder+"\r"),
+			say(browserUnpaidOrder),
 			tab.waitTurn("Is there anything else I can do for you?"),
 			waitJS(`(() => { const i = document.querySelector('.samo-img'); return i !== null && i.complete && i.naturalWidth > 0; })()`),
 			waitJS(answerInView),
@@ -285,7 +290,7 @@ type widgetTab struct {
 
 // newWidgetTab opens a tab of width x height CSS pixels; phone emulates a
 // touch phone at device scale 2.
-func newWidgetTab(t *testing.T, browserCtx context.Context, base string, width, height int64, phone bool) *widgetTab {
+func newWidgetTab(t *testing.T, browserCtx context.Context, width, height int64, phone bool) *widgetTab {
 	t.Helper()
 	w := &widgetTab{t: t}
 	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext(), chromedp.WithListener(w.listen))
@@ -400,14 +405,34 @@ func (w *widgetTab) transcript() []string {
 	return v
 }
 
-// waitTurn waits until the bot's last bubble contains text and the turn
-// has ended (the send button is enabled again and nobody is typing).
+// waitTurn waits until the log has grown since markRows (a page load
+// counts as none), the bot's last bubble contains text and the turn has
+// ended (the send button is enabled again and nobody is typing). The
+// growth check keeps a turn that ends with the same prompt as the one
+// before from passing early.
 func (w *widgetTab) waitTurn(text string) chromedp.Action[chromedp.Void] {
 	return waitJS(fmt.Sprintf(`(() => {
   const b = document.querySelectorAll('.samo-log > .samo-bot .samo-bubble');
-  return b.length > 0 && b[b.length - 1].textContent.includes(%q) &&
+  return document.querySelector('.samo-log').children.length > (window.__rows || 0) &&
+    b.length > 0 && b[b.length - 1].textContent.includes(%q) &&
     !document.querySelector('.samo-send').disabled && document.querySelector('.samo-typing').hidden;
 })()`, text))
+}
+
+// markRows notes the log's length before the customer says something.
+func markRows() chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`window.__rows = document.querySelector('.samo-log').children.length`)
+}
+
+// say types text into the widget and presses Enter.
+func say(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := markRows()(ctx, t); err != nil {
+			return err
+		}
+		_, err := chromedp.SendKeys(chromedp.CSS(`.samo-input`), text+"\r")(ctx, t)
+		return err
+	})
 }
 
 // noEmailFromBot fails when any bot bubble or link shows an e-mail address.
