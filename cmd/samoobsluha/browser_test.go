@@ -542,6 +542,14 @@ func (w *widgetTab) checkProblems() {
 	if p := w.problemList(); len(p) > 0 {
 		w.t.Errorf("page problems:\n%s", strings.Join(p, "\n"))
 	}
+	// Every control and image of the widget has a name a screen reader
+	// can say.
+	unnamed := tabEval[[]string](w, `Array.from(document.querySelectorAll('.samo-root button, .samo-root a, .samo-root input, .samo-root img, .samo-root [role=log], .samo-root [role=group], .samo-root [role=dialog]'))
+  .filter(e => !(e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || e.getAttribute('alt') || (e.labels && e.labels.length) || e.textContent.trim()))
+  .map(e => e.outerHTML.slice(0, 120))`)
+	if len(unnamed) > 0 {
+		w.t.Errorf("widget elements without an accessible name: %q", unnamed)
+	}
 }
 
 // checkInvoice fetches the invoice link as a customer's browser would.
