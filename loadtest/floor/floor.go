@@ -56,7 +56,7 @@ func New(rdb redis.UniversalClient, opts Options) *Server {
 		ttl:    opts.TTL,
 		log:    log,
 		// The same buffer sizes as samoobsluha's web server.
-		upgrader: websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 1024},
+		upgrader: websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &sync.Pool{}},
 		conns:    map[*websocket.Conn]struct{}{},
 	}
 }
@@ -95,6 +95,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	// Serve the connection on its own goroutine and return, so that
+	// net/http's per-connection state (its buffered reader and writer and
+	// the response) is freed: a handler that stays in ServeHTTP keeps about
+	// 10 KiB of them alive for the whole life of the WebSocket.
+	s.wg.Add(1)
+	go s.serve(context.WithoutCancel(r.Context()), ws)
+}
+
+// serve answers the frames of one connection until it ends.
+func (s *Server) serve(ctx context.Context, ws *websocket.Conn) {
+	defer s.wg.Done()
 	s.mu.Lock()
 	s.conns[ws] = struct{}{}
 	s.mu.Unlock()
@@ -105,7 +116,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ws.Close()
 	}()
 	ws.SetReadLimit(4096)
-	ctx := r.Context()
 	var id string
 	for {
 		_, data, err := ws.ReadMessage()
