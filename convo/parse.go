@@ -186,7 +186,7 @@ func (c Check) String() string {
 	}
 	n := c.Name
 	if c.Not {
-		n = "NOT_" + n
+		n = "!" + n
 	}
 	if len(c.Args) == 0 {
 		return n
@@ -598,10 +598,22 @@ func parseBot(file string, line int, body []numbered, utt Utterances) (Step, err
 			continue
 		}
 		empty = false
+		// "!NAME args" (BotiumScript) and "NOT_NAME args" negate an
+		// asserter; "!text" negates expected text.
+		bang := false
+		if strings.HasPrefix(t, "!") {
+			w, _, _ := strings.Cut(t[1:], " ")
+			if _, isUtt := utt[w]; keywordPattern.MatchString(w) && !isUtt {
+				bang, t = true, t[1:]
+			}
+		}
 		word, rest, _ := strings.Cut(t, " ")
 		rest = strings.TrimSpace(rest)
 		name := strings.TrimPrefix(word, "NOT_")
-		not := name != word
+		not := name != word || bang
+		if bang && name != word {
+			return st, &ParseError{File: file, Line: b.line, Msg: "negate an asserter once: !NAME or NOT_NAME"}
+		}
 		_, isUtt := utt[word]
 		if !keywordPattern.MatchString(word) || (isUtt && rest == "") {
 			if strings.HasPrefix(t, "!") {
@@ -620,7 +632,7 @@ func parseBot(file string, line int, body []numbered, utt Utterances) (Step, err
 			text = append(text, t)
 			continue
 		}
-		if word == "PAUSE" {
+		if word == "PAUSE" && !not {
 			d, err := parsePause(rest)
 			if err != nil {
 				return st, &ParseError{File: file, Line: b.line, Msg: err.Error()}

@@ -71,6 +71,7 @@ TEXT_CONTAINS_ANY_IC SHIPPED
 TEXT_REGEXP_ANY state S[a-z]+\.|state Delivered
 TEXT_REGEXP_ALL ^Order|way\.$
 NOT_TEXT_CONTAINS_ANY Cancelled
+!TEXT_CONTAINS_ALL Shipped|Cancelled
 !*cancelled*
 STATE order_no=$no|count=3|want=status|missing=
 #me
@@ -213,6 +214,7 @@ func TestMismatchesFail(t *testing.T) {
 		{"error", hello + "#bot\nERROR\n", 11, []string{"ERROR mismatch", "no error"}},
 		{"session", "S\n#bot\nSESSION resumed\n", 3, []string{"SESSION mismatch", "a new session"}},
 		{"history", "S\n#me\nHELLO resume\n#bot\nHISTORY_CONTAINS *invoice*\n", 5, []string{"HISTORY_CONTAINS mismatch"}},
+		{"negated asserter", hello + "#bot\n!TEXT_CONTAINS_ANY Shipped\n", 11, []string{`!TEXT_CONTAINS_ANY Shipped: matched, but must not`, "expected: not text containing one of \"Shipped\""}},
 		{"voice asserter on web", "S\n#bot\nSAY_CONTAINS hello\n", 3, []string{"no voice rendering"}},
 		{"unchecked message", "S\n#bot\n#me\nBUTTON status\n#bot\n", 3, []string{"the bot said 1 more message(s) that no #bot step checked", `"What can I help you with?" [Order status](status)`}},
 		{"unchecked at the end", "S\n#bot\n", 2, []string{"1 more message(s)"}},
@@ -275,6 +277,8 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, text, want string }{
 		{"unknown asserter", "X\n#bot\nBUTTONZ a|b\n", "t.convo.txt:3: unknown asserter BUTTONZ"},
 		{"unknown NOT asserter", "X\n#bot\nNOT_FOO a\n", "t.convo.txt:3: unknown asserter NOT_FOO"},
+		{"unknown ! asserter", "X\n#bot\n!FOO a\n", "t.convo.txt:3: unknown asserter FOO"},
+		{"double negation", "X\n#bot\n!NOT_END\n", "negate an asserter once"},
 		{"unknown input", "X\n#me\nCLICK here\n", "t.convo.txt:3: unknown user input CLICK"},
 		{"unknown section", "X\n#user\nhi\n", "t.convo.txt:2: unknown section \"#user\""},
 		{"unknown option", "X\n@fast\n#me\nhi\n", "t.convo.txt:2: unknown option \"@fast\""},
