@@ -547,6 +547,7 @@ func (t *turn) runAction(ctx context.Context, a *dialog.Action) (dialog.ActionRe
 	res := b.apps.Run(actx, apps.Call{
 		App:    a.App,
 		Params: a.Params,
+		Lang:   t.st.Lang,
 		Verified: func(order string) bool {
 			for _, o := range verified {
 				if o == order {

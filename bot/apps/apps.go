@@ -119,6 +119,9 @@ type Call struct {
 	// session, that they own an order (a previous Result.Verified). Nil
 	// means no order is verified.
 	Verified func(order string) bool
+	// Lang is the conversation's language ("cs", "en"): status names come
+	// in it when the shop has them. "" keeps the order's own language.
+	Lang string
 }
 
 // Result is what running a Call produced.

@@ -35,8 +35,12 @@ func orderFields(o *upgates.Order, st statusInfo, cancellable bool) map[string]a
 	if !o.CreationTime.IsZero() {
 		date = o.CreationTime.Format(dateLayout)
 	}
+	status := o.Status
+	if st.Name != "" {
+		status = st.Name
+	}
 	return map[string]any{
-		"status":       o.Status,
+		"status":       status,
 		"billing":      o.Payment.Name,
 		"shipping":     o.Shipment.Name,
 		"paid":         o.Paid(),

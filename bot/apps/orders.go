@@ -84,11 +84,15 @@ type statusInfo struct {
 	Type string
 	// Known is false when the status list could not be read.
 	Known bool
+	// Name is the status name in the conversation's language, "" when the
+	// list has none (the order's own name, in the order's language, is
+	// used then).
+	Name string
 }
 
 // status looks the order's status up in the shop's status list (cached by
 // the client for minutes, so usually no call).
-func (a *Apps) status(ctx context.Context, o *upgates.Order) (statusInfo, error) {
+func (a *Apps) status(ctx context.Context, o *upgates.Order, lang string) (statusInfo, error) {
 	if o.StatusID == 0 {
 		return statusInfo{Known: true}, nil
 	}
@@ -98,7 +102,11 @@ func (a *Apps) status(ctx context.Context, o *upgates.Order) (statusInfo, error)
 	}
 	for _, s := range list {
 		if s.ID == o.StatusID {
-			return statusInfo{Type: s.Type, Known: true}, nil
+			info := statusInfo{Type: s.Type, Known: true}
+			if lang != "" {
+				info.Name = s.Names[lang]
+			}
+			return info, nil
 		}
 	}
 	return statusInfo{Known: true}, nil

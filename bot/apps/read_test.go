@@ -442,3 +442,18 @@ func TestCustomerOrders(t *testing.T) {
 		})
 	}
 }
+
+func TestStatusNameInConversationLanguage(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "Awaiting payment"},
+		{"cs", "Čeká na platbu"},
+		{"", "Čeká na platbu"}, // the order's own language
+	} {
+		res := e.apps.Run(t.Context(), apps.Call{App: "verify_order", Params: map[string]string{"order": orderUnpaid}, Lang: tc.lang})
+		fields, _ := res.Value.(map[string]any)
+		if res.Outcome != dialog.OutcomeYes || fields["status"] != tc.want {
+			t.Errorf("verify_order in %q: status = %v (%v), want %q", tc.lang, fields["status"], res.Outcome, tc.want)
+		}
+	}
+}

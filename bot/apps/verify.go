@@ -18,7 +18,7 @@ func (a *Apps) verifyOrder(ctx context.Context, c Call) Result {
 	}
 	// A failed status lookup leaves statustype empty and cancellable false:
 	// the order's own fields are still right.
-	st, _ := a.status(ctx, o)
+	st, _ := a.status(ctx, o, c.Lang)
 	canc, _ := a.cancellable(ctx, o, st)
 	return yes(orderFields(o, st, canc))
 }
@@ -102,7 +102,7 @@ func (a *Apps) orderDetail(ctx context.Context, c Call) Result {
 	if err != nil {
 		return lookupResult(err)
 	}
-	st, _ := a.status(ctx, o)
+	st, _ := a.status(ctx, o, c.Lang)
 	canc, _ := a.cancellable(ctx, o, st)
 	r := yes(detailFields(o, st, canc, a.brands(ctx, o)))
 	r.Verified = o.OrderNumber

@@ -104,7 +104,7 @@ func (a *Apps) cancelOrder(ctx context.Context, c Call) Result {
 	}
 	var st statusInfo
 	if a.opts.Cancellable == nil {
-		if st, err = a.status(ctx, o); err != nil {
+		if st, err = a.status(ctx, o, c.Lang); err != nil {
 			return fail(err)
 		}
 	}
