@@ -6,6 +6,8 @@
 //
 //	GET  /ws?bot=BOT       the chat widget's WebSocket (PROTOCOL.md §1)
 //	POST /voice/turn       one telephony event (PROTOCOL.md §2)
+//	POST /voice/jambonz/{bot}  a Jambonz webhook application (answers with verbs)
+//	POST /voice/twilio/{bot}   a Twilio voice webhook (answers with TwiML)
 //	GET  /invoice/{token}  an invoice PDF download
 //	GET  /widget.js, /widget.css  the embeddable widget (embedded assets)
 //	GET  /                 a demo shop page with the widget

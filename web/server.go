@@ -87,6 +87,9 @@ type Options struct {
 	// DemoMode marks the embedded demo: the demo page lists Demo and the
 	// voice endpoint is open for bots without a VoiceToken.
 	DemoMode bool
+	// Adapters configures the native Jambonz and Twilio webhooks
+	// (/voice/jambonz/{bot}, /voice/twilio/{bot}).
+	Adapters AdapterOptions
 
 	// ReadLimit is the largest client frame in bytes (default 4096). A
 	// larger frame closes the connection with 1009.
@@ -219,6 +222,8 @@ func NewServer(opts Options) *Server {
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /ws", s.handleWS)
 	s.mux.HandleFunc("/voice/turn", s.handleVoice)
+	s.mux.Handle("/voice/jambonz/{bot}", s.JambonzHandler(s.opts.Adapters))
+	s.mux.Handle("/voice/twilio/{bot}", s.TwilioHandler(s.opts.Adapters))
 	s.mux.HandleFunc("GET /invoice/{token}", s.handleInvoice)
 	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
 	s.mux.HandleFunc("GET /readyz", s.handleReadyz)

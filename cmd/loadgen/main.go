@@ -115,15 +115,20 @@ func runIdle(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	hold := fs.Duration("hold", 10*time.Second, "how long to hold them before reading memory")
 	pid := fs.Int("pid", 0, "server process id, to read its memory (Linux)")
 	srcs := fs.Int("sources", 32, "loopback source addresses to dial from")
+	metrics := fs.String("metrics", "", "the server's Prometheus URL (http://HOST:PORT/metrics), to split the memory into goroutines, stacks and heap")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	r, err := loadtest.Idle(ctx, loadtest.IdleConfig{URL: *url, Conns: *n, Hold: *hold, PID: *pid, SourceIPs: sourceIPs(*srcs)})
+	r, err := loadtest.Idle(ctx, loadtest.IdleConfig{URL: *url, Conns: *n, Hold: *hold, PID: *pid, SourceIPs: sourceIPs(*srcs), MetricsURL: *metrics})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "idle: %d opened (%d failed) in %v, %d dropped while held; server RSS %.1f -> %.1f MiB, %.1f KiB per connection\n",
 		r.Opened, r.Failed, r.OpenTime.Round(time.Millisecond), r.Dropped, mib(r.RSSBefore), mib(r.RSSAfter), r.PerConn/1024)
+	if r.Runtime != nil {
+		fmt.Fprintf(stdout, "  per connection: %.2f goroutines, %.0f B goroutine stacks, %.0f B heap in use\n",
+			r.Runtime["go_goroutines"], r.Runtime["go_memstats_stack_inuse_bytes"], r.Runtime["go_memstats_heap_inuse_bytes"])
+	}
 	for _, s := range r.ErrorSamples {
 		fmt.Fprintln(stdout, "  error:", s)
 	}

@@ -34,13 +34,18 @@ func (s secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 // config is the effective server configuration after flags, env and the
 // optional bots file.
 type config struct {
-	Addr           string
-	PublicURL      string
+	Addr      string
+	PublicURL string
+	// PublicURLSet is false when PublicURL was not configured; serve then
+	// derives it from the address it listens on.
+	PublicURLSet   bool
 	RedisURL       string
 	UpgatesURL     string
 	UpgatesLogin   secret
 	UpgatesKey     secret
 	VoiceToken     secret
+	TwilioToken    secret
+	JambonzSecret  secret
 	Secret         secret
 	ConfigFile     string
 	Scenario       string
@@ -72,15 +77,19 @@ type botConfig struct {
 	Upgates        upgatesConfig `yaml:"upgates"`
 	AllowedOrigins []string      `yaml:"allowed_origins"`
 	VoiceTokenEnv  string        `yaml:"voice_token_env"`
-	TransferTo     string        `yaml:"transfer_to"`
-	PhoneVerify    *bool         `yaml:"phone_verify"`
-	Region         string        `yaml:"region"`
-	Cancel         cancelConfig  `yaml:"cancel"`
+	// TwilioAuthTokenEnv and JambonzSecretEnv name the env variables with
+	// the bot's Twilio auth token and Jambonz webhook secret.
+	TwilioAuthTokenEnv string       `yaml:"twilio_auth_token_env"`
+	JambonzSecretEnv   string       `yaml:"jambonz_webhook_secret_env"`
+	TransferTo         string       `yaml:"transfer_to"`
+	PhoneVerify        *bool        `yaml:"phone_verify"`
+	Region             string       `yaml:"region"`
+	Cancel             cancelConfig `yaml:"cancel"`
 	// Vars are set in every new conversation: scenario settings such as
 	// the shop's bank account for QR payments ($account, $bank).
 	Vars map[string]string `yaml:"vars"`
 
-	voiceToken secret
+	voiceToken, twilioToken, jambonzSecret secret
 }
 
 // upgatesConfig says where a bot's shop is and which env variables hold
@@ -112,12 +121,14 @@ type flagSpec struct {
 // table is checked against it by a test.
 var flagSpecs = []flagSpec{
 	{Name: "addr", Default: ":8080", Help: "address to listen on"},
-	{Name: "public-url", Default: "", Help: "base URL of this server as customers reach it, for the links we hand out (default http://localhost:PORT)"},
+	{Name: "public-url", Default: "", Help: "base URL of this server as customers reach it, for the links we hand out and for checking Twilio signatures (default: the address the server listens on)"},
 	{Name: "redis-url", Default: "", Help: "Redis URL for sessions and shared state; empty keeps everything in memory (one instance only)"},
 	{Name: "upgates-url", Default: "", Help: "Upgates API base URL (https://SHOP.admin.SERVER.upgates.com/api/v2); empty runs the embedded demo shop"},
 	{Name: "upgates-login", EnvOnly: true, Help: "Upgates API login (env only)"},
 	{Name: "upgates-key", EnvOnly: true, Help: "Upgates API key (env only)"},
 	{Name: "voice-token", EnvOnly: true, Help: "bearer token telephony adapters send to /voice/turn; empty turns the endpoint off (except in the demo)"},
+	{Name: "twilio-auth-token", EnvOnly: true, Help: "Twilio account auth token: turns on /voice/twilio/default and checks Twilio's request signatures"},
+	{Name: "jambonz-webhook-secret", EnvOnly: true, Help: "Jambonz webhook secret: /voice/jambonz/default then also requires a valid Jambonz-Signature (besides the voice token)"},
 	{Name: "secret", EnvOnly: true, Help: "key that signs invoice links; set the same value on every instance (default: random per process)"},
 	{Name: "config", Default: "", Help: "YAML file listing several bots (see docs/configuration.md); replaces the single default bot"},
 	{Name: "scenario", Default: "", Help: "scenario YAML file for the default bot; empty uses the embedded default scenario"},
@@ -161,7 +172,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: samoobsluha [serve] [flags]\n       samoobsluha lint FILE...\n       samoobsluha test [flags] FILES_OR_DIRS\n       samoobsluha fake-upgates [-addr :9090]\n\nflags (each has an env twin SAMOOBSLUHA_<NAME>):\n")
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nenv only (secrets): %s, %s, %s, %s\n", envName("upgates-login"), envName("upgates-key"), envName("voice-token"), envName("secret"))
+		var envOnly []string
+		for _, f := range flagSpecs {
+			if f.EnvOnly {
+				envOnly = append(envOnly, envName(f.Name))
+			}
+		}
+		fmt.Fprintf(stderr, "\nenv only (secrets): %s\n", strings.Join(envOnly, ", "))
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -170,22 +187,24 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	c := &config{
-		Addr:         *vals["addr"],
-		PublicURL:    strings.TrimRight(*vals["public-url"], "/"),
-		RedisURL:     *vals["redis-url"],
-		UpgatesURL:   *vals["upgates-url"],
-		UpgatesLogin: secret(getenv(envName("upgates-login"))),
-		UpgatesKey:   secret(getenv(envName("upgates-key"))),
-		VoiceToken:   secret(getenv(envName("voice-token"))),
-		Secret:       secret(getenv(envName("secret"))),
-		ConfigFile:   *vals["config"],
-		Scenario:     *vals["scenario"],
-		Lang:         *vals["lang"],
-		Region:       strings.ToUpper(*vals["region"]),
-		TransferTo:   *vals["transfer-to"],
-		CancelStatus: *vals["cancel-status"],
-		LogLevel:     *vals["log-level"],
-		LogFormat:    *vals["log-format"],
+		Addr:          *vals["addr"],
+		PublicURL:     strings.TrimRight(*vals["public-url"], "/"),
+		RedisURL:      *vals["redis-url"],
+		UpgatesURL:    *vals["upgates-url"],
+		UpgatesLogin:  secret(getenv(envName("upgates-login"))),
+		UpgatesKey:    secret(getenv(envName("upgates-key"))),
+		VoiceToken:    secret(getenv(envName("voice-token"))),
+		TwilioToken:   secret(getenv(envName("twilio-auth-token"))),
+		JambonzSecret: secret(getenv(envName("jambonz-webhook-secret"))),
+		Secret:        secret(getenv(envName("secret"))),
+		ConfigFile:    *vals["config"],
+		Scenario:      *vals["scenario"],
+		Lang:          *vals["lang"],
+		Region:        strings.ToUpper(*vals["region"]),
+		TransferTo:    *vals["transfer-to"],
+		CancelStatus:  *vals["cancel-status"],
+		LogLevel:      *vals["log-level"],
+		LogFormat:     *vals["log-format"],
 	}
 	for _, o := range strings.Split(*vals["allowed-origins"], ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -251,9 +270,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	if c.PublicURL == "" {
-		c.PublicURL = "http://localhost" + portOf(c.Addr)
-	}
+	c.PublicURLSet = c.PublicURL != ""
 	if c.ConfigFile != "" {
 		data, err := os.ReadFile(c.ConfigFile)
 		if err != nil {
@@ -275,6 +292,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 			Region:         c.Region,
 			Cancel:         cancelConfig{Status: c.CancelStatus},
 			voiceToken:     c.VoiceToken,
+			twilioToken:    c.TwilioToken,
+			jambonzSecret:  c.JambonzSecret,
 		}}
 	}
 	return c, nil
@@ -330,8 +349,16 @@ func parseBots(name string, data []byte, getenv func(string) string) ([]botConfi
 				}
 			}
 		}
-		if b.VoiceTokenEnv != "" {
-			b.voiceToken = secret(getenv(b.VoiceTokenEnv))
+		for _, e := range []struct {
+			env string
+			dst *secret
+		}{{b.VoiceTokenEnv, &b.voiceToken}, {b.TwilioAuthTokenEnv, &b.twilioToken}, {b.JambonzSecretEnv, &b.jambonzSecret}} {
+			if e.env == "" {
+				continue
+			}
+			if *e.dst = secret(getenv(e.env)); *e.dst == "" {
+				errs = append(errs, fmt.Errorf("%s: env %s is named but not set", where, e.env))
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -382,6 +409,7 @@ func (c *config) logAttrs() []any {
 	}
 	return []any{"addr", c.Addr, "public_url", c.PublicURL, "session_store", store, "upgates", shop,
 		"upgates_login", c.UpgatesLogin, "upgates_key", c.UpgatesKey, "voice_token", c.VoiceToken,
+		"twilio_auth_token", c.TwilioToken, "jambonz_webhook_secret", c.JambonzSecret,
 		"bots", strings.Join(bots, ","), "session_ttl", c.SessionTTL, "turn_timeout", c.TurnTimeout,
 		"lockout", fmt.Sprintf("%d/%s", c.LockoutMax, c.LockoutWindow), "log_level", c.LogLevel}
 }

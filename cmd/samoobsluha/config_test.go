@@ -32,8 +32,8 @@ func TestConfigPrecedence(t *testing.T) {
 	if c.TurnTimeout != 10*time.Second || c.LockoutMax != 5 || c.Lang != "cs" {
 		t.Errorf("defaults = %v %d %q", c.TurnTimeout, c.LockoutMax, c.Lang)
 	}
-	if c.PublicURL != "http://localhost:9000" {
-		t.Errorf("PublicURL = %q", c.PublicURL)
+	if c.PublicURL != "" || c.PublicURLSet {
+		t.Errorf("PublicURL = %q (set %v), want it left to serve", c.PublicURL, c.PublicURLSet)
 	}
 	if len(c.Bots) != 1 || c.Bots[0].ID != "default" {
 		t.Errorf("Bots = %+v, want one default bot", c.Bots)

@@ -89,6 +89,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	metrics := web.NewMetrics()
 
+	// Listen before building the bots: the links they hand out need the
+	// address when no public URL is configured.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	base := "http://" + hostPort(ln.Addr())
+	if !cfg.PublicURLSet {
+		cfg.PublicURL = base
+		logger.Info("no public URL configured: links point at the listening address", "public_url", base)
+	}
+
 	// The embedded demo shop, shared by every bot without an Upgates URL.
 	var demo *demoShop
 	needDemo := false
@@ -107,6 +120,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	var bots []*bot.Bot
 	webBots := map[string]web.BotOptions{}
+	adapters := web.AdapterOptions{Bots: map[string]web.AdapterBot{}}
+	if cfg.PublicURLSet {
+		// Twilio signs the URL it called: only a configured public URL is
+		// known to be that one; otherwise the request's own host is used.
+		adapters.PublicURL = cfg.PublicURL
+	}
 	for _, bc := range cfg.Bots {
 		shopURL, login, key := bc.Upgates.URL, string(bc.Upgates.login), string(bc.Upgates.key)
 		if shopURL == "" {
@@ -175,6 +194,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		bots = append(bots, b)
 		token := string(bc.voiceToken)
 		webBots[bc.ID] = web.BotOptions{AllowedOrigins: bc.AllowedOrigins, VoiceToken: token, Lang: bc.Lang}
+		adapters.Bots[bc.ID] = web.AdapterBot{TwilioAuthToken: string(bc.twilioToken), JambonzSecret: string(bc.jambonzSecret)}
 	}
 	mux := bot.NewMux(bots...)
 
@@ -195,15 +215,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	ws := web.NewServer(wopts)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
 	hs := &http.Server{Handler: ws, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 
-	base := "http://" + hostPort(ln.Addr())
 	fmt.Fprintf(stdout, "samoobsluha is listening on %s\n", base)
 	if demo != nil {
 		fmt.Fprintf(stdout, "\nDemo shop (embedded). Open %s/ and ask the chat about one of these orders:\n", base)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -53,5 +54,30 @@ func TestDialogsAgainstServer(t *testing.T) {
 	// @var) ran against the server.
 	if !strings.Contains(sum, " passed, 0 failed, 4 skipped") {
 		t.Errorf("summary = %q, want only the 4 in-process-only convos skipped", sum)
+	}
+}
+
+// TestDocExample runs the example convo of docs/scripted-dialogs.md, so
+// the documentation cannot drift from what the runner and the bot do.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/scripted-dialogs.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "## A convo\n\n```\n")
+	example, _, ok2 := strings.Cut(rest, "```\n")
+	if !ok || !ok2 {
+		t.Fatal("docs/scripted-dialogs.md: no example convo under \"## A convo\"")
+	}
+	file := filepath.Join(t.TempDir(), "example.convo.txt")
+	if err := os.WriteFile(file, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if err := runTest(t.Context(), []string{"-v", file}, func(string) string { return "" }, &out, &errOut); err != nil {
+		t.Fatalf("the documented example fails: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	if !strings.Contains(out.String(), "1 passed, 0 failed") {
+		t.Fatalf("report:\n%s", out.String())
 	}
 }
