@@ -204,6 +204,7 @@ type ParseError struct {
 	Msg  string
 }
 
+// Error renders the problem as "file:line: message".
 func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
@@ -450,10 +451,8 @@ func parseMe(file string, line int, body []numbered, utt Utterances) (Step, stri
 		}
 		word, rest, _ := strings.Cut(t, " ")
 		rest = strings.TrimSpace(rest)
-		if !keywordPattern.MatchString(word) || (len(text) > 0) {
-			if strings.HasPrefix(t, `\`) {
-				t = t[1:]
-			}
+		if !keywordPattern.MatchString(word) {
+			t = strings.TrimPrefix(t, `\`)
 			if len(text) == 0 {
 				textLine = b.line
 			}
@@ -626,10 +625,7 @@ func parseBot(file string, line int, body []numbered, utt Utterances) (Step, err
 			if len(text) == 0 {
 				textLine = b.line
 			}
-			if strings.HasPrefix(t, `\`) {
-				t = t[1:]
-			}
-			text = append(text, t)
+			text = append(text, strings.TrimPrefix(t, `\`))
 			continue
 		}
 		if word == "PAUSE" && !not {

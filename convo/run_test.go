@@ -288,6 +288,8 @@ func TestParseErrors(t *testing.T) {
 		{"empty me", "X\n#me\n\n#bot\n", "t.convo.txt:2: empty #me section"},
 		{"two inputs", "X\n#me\nBUTTON a\nBUTTON b\n", "t.convo.txt:4: a #me section holds one input"},
 		{"text and input", "X\n#me\nBUTTON a\nhello\n", "t.convo.txt:4: a #me section holds text or one user input"},
+		{"input after text", "X\n#me\nhello\nBUTTON a\n", "t.convo.txt:3: a #me section holds text or one user input"},
+		{"unknown input after text", "X\n#me\nhello\nCLICK a\n", "t.convo.txt:4: unknown user input CLICK"},
 		{"button without value", "X\n#me\nBUTTON\n", "BUTTON needs the button's value"},
 		{"bad dtmf", "X\n#me\nVOICE_START\n#me\nDTMF 12a\n", "DTMF needs keypad digits"},
 		{"dtmf on web", "X\n#me\nDTMF 12\n", "t.convo.txt:2: DTMF 12 is for voice convos"},
