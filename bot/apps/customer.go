@@ -16,12 +16,16 @@ const maxListedOrders = 10
 // customerOrders is customer_orders: how many orders the customer has and
 // the most recent ones. The customer is the owner of an order verified in
 // this session (its e-mail; preferred) or, failing that, customer_id (a
-// value the host page passes for a logged-in customer). Orders are found by
+// value the host page passes for a logged-in customer). A customer_id
+// comes from the visitor's browser and proves nothing, so its list is
+// shown only when it holds an order verified in this session: knowing an
+// account id is never enough to read its orders. Orders are found by
 // e-mail (UPGATES-API.md §14.8), so guest orders with the same e-mail are
 // included. An unknown customer, an order without e-mail or no usable
 // parameter is a no.
 func (a *Apps) customerOrders(ctx context.Context, c Call) Result {
 	var email string
+	byID := false
 	if n := verifiedOrder(c, c.Params["order"]); n != "" {
 		o, err := a.shop.Order(ctx, n)
 		if err != nil {
@@ -44,6 +48,7 @@ func (a *Apps) customerOrders(ctx context.Context, c Call) Result {
 			return fail(err)
 		}
 		email = strings.TrimSpace(cu.Email)
+		byID = true
 	}
 	if email == "" {
 		return no()
@@ -54,6 +59,9 @@ func (a *Apps) customerOrders(ctx context.Context, c Call) Result {
 	}
 	if err != nil {
 		return fail(err)
+	}
+	if byID && !holdsVerified(c, page.Orders) {
+		return no()
 	}
 	list := make([]any, 0, min(len(page.Orders), maxListedOrders))
 	for i := range page.Orders {
@@ -74,4 +82,17 @@ func (a *Apps) customerOrders(ctx context.Context, c Call) Result {
 		})
 	}
 	return yes(map[string]any{"count": float64(page.NumberOfItems), "orders": list})
+}
+
+// holdsVerified reports whether one of orders was verified in this session.
+func holdsVerified(c Call, orders []upgates.Order) bool {
+	if c.Verified == nil {
+		return false
+	}
+	for i := range orders {
+		if c.Verified(orders[i].OrderNumber) {
+			return true
+		}
+	}
+	return false
 }

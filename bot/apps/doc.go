@@ -157,15 +157,17 @@
 //
 // customer_orders (customer_id or order) lists the customer's orders. With
 // order (preferred) the customer is the owner of that order, which must be
-// verified in this session; with customer_id (a trusted host-page value
-// for a logged-in customer) it is that account. Orders are found by the
-// customer's e-mail. Yes fields:
+// verified in this session; with customer_id (a host-page value for a
+// logged-in customer) it is that account, and since the browser can send
+// any id, the list is given only when it holds an order verified in this
+// session. Orders are found by the customer's e-mail. Yes fields:
 //
 //	count         number of the customer's orders
 //	orders        the most recent ten, newest first, each {orderid, date
 //	              ("YYYY-MM-DD"), price (number), currency, status}
 //
-// No: no usable parameter, unknown customer, or an order without e-mail.
+// No: no usable parameter, unknown customer, an order without e-mail, or a
+// customer_id whose orders include none verified in this session.
 //
 // cancel_order (order, send_email) cancels the order: it sets
 // Options.CancelStatus ("type:Canceled" by default) when the order is

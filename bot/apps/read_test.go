@@ -405,8 +405,11 @@ func TestCustomerOrders(t *testing.T) {
 	}{
 		{name: "by verified order", params: map[string]string{"order": orderZas}, verified: []string{orderZas},
 			want: map[string]any{"count": float64(4), "orders": wantJana}, calls: 2},
-		{name: "by customer id", params: map[string]string{"customer_id": "5001"},
+		{name: "by customer id holding a verified order", params: map[string]string{"customer_id": "5001"}, verified: []string{orderUnpaid},
 			want: map[string]any{"count": float64(4), "orders": wantJana}, calls: 2},
+		// A customer id comes from the browser: alone it proves nothing.
+		{name: "by customer id alone", params: map[string]string{"customer_id": "5001"}, calls: 2},
+		{name: "by customer id, another customer's order verified", params: map[string]string{"customer_id": "5001"}, verified: []string{orderReady}, calls: 2},
 		{name: "verified order wins over customer id", params: map[string]string{"order": orderReady, "customer_id": "5001"},
 			verified: []string{orderReady}, calls: 2},
 		{name: "unverified order", params: map[string]string{"order": orderZas}, calls: 0},
