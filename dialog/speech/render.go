@@ -142,6 +142,9 @@ func sanitizeText(s string) string {
 			return -1
 		case r == '*' || r == '•' || r == '·':
 			return ' '
+		case r == '●' || r == '○':
+			// The progress helper's bar: a picture, not words.
+			return -1
 		}
 		return r
 	}, s)

@@ -1,6 +1,7 @@
 package speech_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -163,5 +164,12 @@ func TestYesNo(t *testing.T) {
 		if yes != tt.yes || ok != tt.ok {
 			t.Errorf("YesNo(%q, %s) = %v, %v, want %v, %v", tt.text, tt.lang, yes, ok, tt.yes, tt.ok)
 		}
+	}
+}
+
+func TestRenderDropsProgressBar(t *testing.T) {
+	say, ssml := speech.Render("●●●○ Odesláno", "cs")
+	if say != "Odesláno" || strings.ContainsAny(ssml, "●○") {
+		t.Errorf(`Render("●●●○ Odesláno") = %q, %q; want the step name only`, say, ssml)
 	}
 }
