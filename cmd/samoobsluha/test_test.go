@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/samoobsluha/samoobsluha/upgates/upgatestest"
 )
 
 // TestDialogsInProcess runs the whole dialogs/ suite in-process, as
@@ -79,5 +82,87 @@ func TestDocExample(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "1 passed, 0 failed") {
 		t.Fatalf("report:\n%s", out.String())
+	}
+}
+
+// TestRunTestCommand checks the command line: the report, the JUnit file,
+// exit status 1 on a failure, and clear errors for bad use.
+func TestRunTestCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.convo.txt", "Good\n#me\nBUTTON person\n#bot\n*kolegovi*\nEND handover\n")
+	bad := write("bad.convo.txt", "Bad\n#me\nBUTTON person\n#bot\n*operátorovi*\n")
+	junit := filepath.Join(dir, "junit.xml")
+	noenv := func(string) string { return "" }
+
+	var out, errOut bytes.Buffer
+	err := runTest(t.Context(), []string{"-junit", junit, good, bad}, noenv, &out, &errOut)
+	if err != exitError(1) {
+		t.Fatalf("runTest(good, bad) = %v, want exit status 1\n%s", err, out.String())
+	}
+	for _, want := range []string{"ok    " + good, "FAIL  " + bad, `expected: text "*operátorovi*"`, "1 passed, 1 failed"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	x, err := os.ReadFile(junit)
+	if err != nil || !strings.Contains(string(x), `<testsuites name="samoobsluha test" tests="2" failures="1"`) {
+		t.Errorf("JUnit file = %v\n%s", err, x)
+	}
+
+	out.Reset()
+	if err := runTest(t.Context(), []string{good}, noenv, &out, &errOut); err != nil {
+		t.Errorf("runTest(good) = %v\n%s", err, out.String())
+	}
+
+	// -shop: the demo data as JSON, with order 2026000105's e-mail changed.
+	d := upgatestest.Demo()
+	for i := range d.Orders {
+		if d.Orders[i].OrderNumber == "2026000105" {
+			e := "someone.else@example.cz"
+			d.Orders[i].Customer.Email = &e
+		}
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop := write("shop-data.json", string(data))
+	other := write("other.convo.txt", "Other shop\n#me\nBUTTON status\n#bot\n#me\n2026000105\n#bot\n#me\nsomeone.else@example.cz\n#bot\nObjednávka 2026000105 je ve stavu Odesláno.*\n#bot\n")
+	out.Reset()
+	if err := runTest(t.Context(), []string{"-shop", shop, other}, noenv, &out, &errOut); err != nil {
+		t.Errorf("runTest(-shop) = %v\n%s", err, out.String())
+	}
+	out.Reset()
+	if err := runTest(t.Context(), []string{other}, noenv, &out, &errOut); err != exitError(1) {
+		t.Errorf("runTest(demo shop, other's e-mail) = %v, want a mismatch\n%s", err, out.String())
+	}
+
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no files", nil, "name convo files or directories"},
+		{"missing file", []string{filepath.Join(dir, "nope.convo.txt")}, "no such file"},
+		{"syntax error", []string{write("syntax.convo.txt", "S\n#bot\nBUTONS a\n")}, "syntax.convo.txt:3: unknown asserter BUTONS"},
+		{"bad lang", []string{"-lang", "de", good}, `-lang "de" is not cs or en`},
+		{"bad scenario", []string{"-scenario", filepath.Join(dir, "nope.yaml"), good}, "read scenario"},
+		{"bad shop", []string{"-shop", write("shop.json", `{"orderz": []}`), good}, `unknown field "orderz"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := runTest(t.Context(), tt.args, noenv, &out, &errOut)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("runTest(%v) = %v, want an error containing %q", tt.args, err, tt.want)
+			}
+		})
 	}
 }
