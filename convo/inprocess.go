@@ -46,6 +46,9 @@ type Setup struct {
 	Now func() time.Time
 	// ShopDown: the shop answers every call with HTTP 503 (@shop-down).
 	ShopDown bool
+	// ShopPermissions restrict the shop's API user per endpoint
+	// (@shop-permission), e.g. {"invoices": "deny"}.
+	ShopPermissions map[string]string
 	// Vars are bot settings for new sessions (@var).
 	Vars map[string]string
 }
@@ -56,7 +59,7 @@ func (p *InProcess) Start(ctx context.Context) (Conversation, error) {
 }
 
 // StartConvo builds the conversation's handler and clock with the setup
-// c asks for (@shop-down, @var); c may be nil.
+// c asks for (@shop-down, @shop-permission, @var); c may be nil.
 func (p *InProcess) StartConvo(ctx context.Context, c *Convo) (Conversation, error) {
 	if p.New == nil {
 		return nil, errors.New("in-process target: no handler")
@@ -71,7 +74,7 @@ func (p *InProcess) StartConvo(ctx context.Context, c *Convo) (Conversation, err
 	}
 	setup := Setup{Now: ic.clock.Now}
 	if c != nil {
-		setup.ShopDown, setup.Vars = c.ShopDown, c.Vars
+		setup.ShopDown, setup.ShopPermissions, setup.Vars = c.ShopDown, c.ShopPermissions, c.Vars
 	}
 	h, cleanup, err := p.New(ctx, setup)
 	if err != nil {

@@ -49,6 +49,10 @@ type Convo struct {
 	// every call with HTTP 503, for the scenario's error paths. Such
 	// convos are skipped on remote targets.
 	ShopDown bool
+	// ShopPermissions (options "@shop-permission ENDPOINT=LEVEL") restrict
+	// the in-process shop's API user, e.g. invoices=deny, for error paths
+	// of single shop calls. Such convos are skipped on remote targets.
+	ShopPermissions map[string]string
 	// Vars (options "@var NAME=VALUE") are bot settings for the
 	// in-process bot, such as the shop's bank account ($account) for QR
 	// payments. Such convos are skipped on remote targets.
@@ -62,8 +66,11 @@ type Convo struct {
 }
 
 // InProcessOnly reports whether the convo needs the in-process target
-// (@in-process, or it sets up the shop or the bot with @shop-down or @var).
-func (c *Convo) InProcessOnly() bool { return c.InProcess || c.ShopDown || len(c.Vars) > 0 }
+// (@in-process, or it sets up the shop or the bot with @shop-down,
+// @shop-permission or @var).
+func (c *Convo) InProcessOnly() bool {
+	return c.InProcess || c.ShopDown || len(c.ShopPermissions) > 0 || len(c.Vars) > 0
+}
 
 // Channel returns "voice" when the convo's first input is VOICE_START, and
 // "web" otherwise.
@@ -285,6 +292,16 @@ func Parse(file string, data []byte, utt Utterances) ([]*Convo, error) {
 			c.InProcess = true
 		case l == "@shop-down":
 			c.ShopDown = true
+		case strings.HasPrefix(l, "@shop-permission "):
+			k, v, ok := strings.Cut(strings.TrimSpace(l[len("@shop-permission "):]), "=")
+			if !ok || k == "" || v == "" {
+				fail(i+1, "@shop-permission needs ENDPOINT=LEVEL, e.g. invoices=deny")
+				continue
+			}
+			if c.ShopPermissions == nil {
+				c.ShopPermissions = map[string]string{}
+			}
+			c.ShopPermissions[k] = v
 		case strings.HasPrefix(l, "@var "):
 			k, v, ok := strings.Cut(strings.TrimSpace(l[5:]), "=")
 			if !ok || !varNamePattern.MatchString(strings.TrimPrefix(k, "$")) {
@@ -296,7 +313,7 @@ func Parse(file string, data []byte, utt Utterances) ([]*Convo, error) {
 			}
 			c.Vars[k] = v
 		case strings.HasPrefix(l, "@"):
-			fail(i+1, "unknown option %q (known: @serial, @in-process, @shop-down, @var NAME=VALUE)", l)
+			fail(i+1, "unknown option %q (known: @serial, @in-process, @shop-down, @shop-permission ENDPOINT=LEVEL, @var NAME=VALUE)", l)
 		default:
 			desc = append(desc, l)
 		}

@@ -143,7 +143,7 @@ func (r *Runner) RunOne(ctx context.Context, c *Convo) Result {
 	}
 	ip, inProcess := target.(*InProcess)
 	if c.InProcessOnly() && !inProcess {
-		res.Status, res.Skip = Skipped, "in-process only (@in-process, @shop-down or @var)"
+		res.Status, res.Skip = Skipped, "in-process only (@in-process, @shop-down, @shop-permission or @var)"
 		return res
 	}
 	timeout := r.Timeout

@@ -29,6 +29,10 @@ import (
 // the links point at no server.
 const testSecret = "samoobsluha-test-invoice-signing"
 
+// shopEndpoints are the fake shop's endpoints that @shop-permission can
+// restrict (upgatestest.Fake.SetPermission).
+var shopEndpoints = map[string]bool{"orders": true, "order-statuses": true, "customers": true, "products": true, "invoices": true}
+
 // testOptions configure in-process test bots.
 type testOptions struct {
 	Scenario   *dialog.Scenario     // the scenario the bot runs
@@ -58,6 +62,12 @@ func newTestBot(o testOptions, setup convo.Setup) (bot.Handler, func(), error) {
 	fake.SetClock(setup.Now)
 	if setup.ShopDown {
 		fake.Fail(http.StatusServiceUnavailable, 1<<30)
+	}
+	for endpoint, level := range setup.ShopPermissions {
+		if !shopEndpoints[endpoint] || (level != upgatestest.PermDeny && level != upgatestest.PermReadOnly && level != upgatestest.PermAll) {
+			return nil, nil, fmt.Errorf("@shop-permission %s=%s: the endpoint is one of orders, order-statuses, customers, products, invoices and the level deny, readonly or all", endpoint, level)
+		}
+		fake.SetPermission(endpoint, level)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
