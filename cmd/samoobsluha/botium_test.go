@@ -67,11 +67,20 @@ func runBotium(t *testing.T, cli, baseURL, dir string) mochaStats {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, cli, "run", "json", "--config", "../../docs/botium.json", "--convos", dir)
+	config, err := filepath.Abs("../../docs/botium.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, cli, "run", "json", "--config", config, "--convos", dir)
+	// Botium keeps a work directory ("botiumwork") in its current one.
+	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), "BOTIUM_SIMPLEREST_URL="+baseURL+"/voice/turn")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	err = cmd.Run()
 	// botium-cli exits with the number of failures; the report tells.
 	out := stdout.Bytes()
 	if i := bytes.IndexByte(out, '{'); i > 0 {
