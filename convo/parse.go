@@ -262,7 +262,8 @@ func Parse(file string, data []byte, utt Utterances) ([]*Convo, error) {
 	if !utf8.Valid(data) {
 		return nil, &ParseError{File: file, Msg: "not UTF-8"}
 	}
-	lines := strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")
+	text := strings.TrimPrefix(string(data), "\ufeff") // a byte order mark
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	c := &Convo{File: file}
 	var errs []error
 	fail := func(line int, format string, args ...any) {
@@ -332,6 +333,9 @@ func Parse(file string, data []byte, utt Utterances) ([]*Convo, error) {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "#{") {
 			head := strings.Fields(t)[0]
+			if head != t && (head == "#me" || head == "#bot") {
+				fail(i+1, "%s stands alone on its line; put what follows on the next line", head)
+			}
 			switch head {
 			case "#me":
 				secs = append(secs, section{line: i + 1, sender: Me})

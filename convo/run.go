@@ -129,8 +129,8 @@ type run struct {
 }
 
 // RunOne runs one convo.
-func (r *Runner) RunOne(ctx context.Context, c *Convo) Result {
-	res := Result{Convo: c}
+func (r *Runner) RunOne(ctx context.Context, c *Convo) (res Result) {
+	res.Convo = c
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
 	target := r.Web

@@ -280,6 +280,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown ! asserter", "X\n#bot\n!FOO a\n", "t.convo.txt:3: unknown asserter FOO"},
 		{"double negation", "X\n#bot\n!NOT_END\n", "negate an asserter once"},
 		{"unknown input", "X\n#me\nCLICK here\n", "t.convo.txt:3: unknown user input CLICK"},
+		{"text after section", "X\n#me hello\n", "t.convo.txt:2: #me stands alone on its line"},
 		{"unknown section", "X\n#user\nhi\n", "t.convo.txt:2: unknown section \"#user\""},
 		{"unknown option", "X\n@fast\n#me\nhi\n", "t.convo.txt:2: unknown option \"@fast\""},
 		{"empty", "\n\n", "empty convo"},
@@ -407,6 +408,9 @@ func TestRunParallelSerialSkipAndJUnit(t *testing.T) {
 	if s := convo.Summarize(res); s.Passed != 7 || s.Failed != 1 || s.Skipped != 1 {
 		t.Fatalf("Summarize = %s, want 7 passed, 1 failed, 1 skipped", s)
 	}
+	if res[0].Duration <= 0 {
+		t.Errorf("result duration = %v, want the time the convo took", res[0].Duration)
+	}
 	if res[8].Skip != "no voice target configured" {
 		t.Errorf("skip reason = %q", res[8].Skip)
 	}
@@ -439,5 +443,16 @@ func TestRunParallelSerialSkipAndJUnit(t *testing.T) {
 	f := doc.Suites[0].Cases[3].Failure
 	if f == nil || f.Message != "text mismatch" || !strings.Contains(f.Body, "dialogs/web/d.convo.txt:5") {
 		t.Errorf("JUnit failure = %+v", f)
+	}
+}
+
+func TestParseBOMAndCRLF(t *testing.T) {
+	cs := mustParse(t, "w.convo.txt", "\ufeffWindows file\r\nmade in Notepad\r\n\r\n#me\r\nBUTTON status\r\n\r\n#bot\r\n*order number*\r\n", nil)
+	c := cs[0]
+	if c.Name != "Windows file" || c.Description != "made in Notepad" || len(c.Steps) != 2 || c.Steps[0].Input.Value != "status" || c.Steps[1].Checks[0].Args[0] != "*order number*" {
+		t.Errorf("Parse(BOM, CRLF) = %+v", c)
+	}
+	if res := (&convo.Runner{Web: inProcess()}).RunOne(t.Context(), c); res.Status != convo.Passed {
+		t.Errorf("RunOne = %s: %v", res.Status, res.Failure)
 	}
 }
