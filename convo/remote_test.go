@@ -70,6 +70,7 @@ lock
 #bot
 ERROR locked
 #me
+PAUSE 20
 bye
 #bot
 Goodbye!
