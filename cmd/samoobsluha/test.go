@@ -14,6 +14,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/samoobsluha/samoobsluha/bot"
@@ -101,7 +102,7 @@ func newTestBot(o testOptions, setup convo.Setup) (bot.Handler, func(), error) {
 	if o.Demo {
 		vars = withDemoAccount(vars)
 	}
-	n := 0
+	var n atomic.Int64
 	b, err := bot.New(bot.Config{
 		ID:          "default",
 		Lang:        o.Lang,
@@ -111,7 +112,7 @@ func newTestBot(o testOptions, setup convo.Setup) (bot.Handler, func(), error) {
 		Failures:    session.NewMemoryCounter(setup.Now),
 		Logger:      o.Logger,
 		Now:         setup.Now,
-		NewID:       func() string { n++; return fmt.Sprintf("test-session-%d", n) },
+		NewID:       func() string { return fmt.Sprintf("test-session-%d", n.Add(1)) },
 		TransferTo:  o.TransferTo,
 		PhoneVerify: true,
 		Region:      "CZ",
