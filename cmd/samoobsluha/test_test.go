@@ -151,6 +151,12 @@ func TestRunTestCommand(t *testing.T) {
 		t.Errorf("runTest(demo shop, other's e-mail) = %v, want a mismatch\n%s", err, out.String())
 	}
 
+	perm := write("perm.convo.txt", "Perm\n@shop-permission nope=deny\n#me\nBUTTON status\n#bot\n")
+	out.Reset()
+	if err := runTest(t.Context(), []string{perm}, noenv, &out, &errOut); err != exitError(1) || !strings.Contains(out.String(), "cannot start the conversation: in-process target: @shop-permission nope=deny") {
+		t.Errorf("runTest(bad @shop-permission) = %v\n%s", err, out.String())
+	}
+
 	tests := []struct {
 		name string
 		args []string
