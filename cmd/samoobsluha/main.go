@@ -44,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return serve(ctx, args[1:], getenv, stdout, stderr, nil)
 		case "lint":
 			return runLint(args[1:], stdout, stderr)
+		case "test":
+			return runTest(ctx, args[1:], getenv, stdout, stderr)
 		case "healthcheck":
 			return runHealthcheck(ctx, args[1:], getenv, stdout, stderr)
 		case "fake-upgates":
