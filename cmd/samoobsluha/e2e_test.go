@@ -176,6 +176,9 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("ssml = %q", ssml)
 		}
 		r = post(with(map[string]any{"event": "speech", "text": "stav objednávky", "confidence": 0.9}))
+		if exp, _ := r["expect"].(map[string]any); exp["hint"] != "order_number" {
+			t.Fatalf("after asking for the status: %v, want the order number asked", r)
+		}
 		r = post(with(map[string]any{"event": "speech", "text": "dva nula dva šest nula nula nula jedna nula dva", "confidence": 0.8}))
 		exp, _ := r["expect"].(map[string]any)
 		if exp["hint"] != "email" {
@@ -187,8 +190,9 @@ func TestEndToEnd(t *testing.T) {
 		if !strings.Contains(strings.ToLower(say), "odeslán") {
 			t.Errorf("voice status answer %q does not name the status", say)
 		}
-		r = post(with(map[string]any{"event": "hangup"}))
-		_ = r
+		if r = post(with(map[string]any{"event": "hangup"})); r["action"] != "hangup" {
+			t.Errorf("hangup = %v", r)
+		}
 	})
 }
 
