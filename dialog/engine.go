@@ -32,10 +32,13 @@ var (
 // ErrLoop instead of hanging.
 const maxBoxesPerStep = 200
 
-// Reserved variables the engine sets in State.Vars.
+// Reserved variables the engine sets: channel and lang in State.Vars, and
+// on the voice channel, just before a handover box speaks, the private
+// $transfer (the number the call goes to, "" when none is configured).
 const (
-	VarChannel = "channel"
-	VarLang    = "lang"
+	VarChannel  = "channel"
+	VarLang     = "lang"
+	VarTransfer = "$transfer"
 )
 
 // State is one conversation's position and memory. It is a plain value:
@@ -512,6 +515,11 @@ func (r *run) enter(b *Box) (next string, wait bool, err error) {
 		}
 		return b.Next, false, nil
 	case KindHandover, KindEnd:
+		if b.Kind == KindHandover && r.st.Channel == ChannelVoice {
+			// The handover text can tell a caller whether a person will
+			// really pick up: {{#if $transfer}}.
+			r.setVar(VarTransfer, firstNonEmpty(b.Transfer, r.e.sc.Transfer, r.e.opts.Transfer))
+		}
 		if err := r.say(b, b.Say, nil); err != nil {
 			return "", false, err
 		}

@@ -242,3 +242,36 @@ func BenchmarkStep(b *testing.B) {
 		}
 	}
 }
+
+// A voice handover promises a person only when a transfer number is
+// configured; without one it says goodbye honestly.
+func TestVoiceHandoverKnowsTheTransferNumber(t *testing.T) {
+	sc, err := dialog.ParseScenario("default.yaml", dialog.DefaultScenario())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		transfer, want, wantTransfer string
+	}{
+		{"+420222333444", "Přepojuji", "+420222333444"},
+		{"", "nemohou", ""},
+	} {
+		e := dialog.NewEngine(sc, dialog.Options{Transfer: tc.transfer})
+		st := dialog.NewState(dialog.ChannelVoice, "cs", nil)
+		st, _, err := e.Step(st, dialog.Input{Kind: dialog.InputStart})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, out, err := e.Step(st, dialog.Input{Kind: dialog.InputText, Text: "operátor"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := ""
+		for _, m := range out.Messages {
+			said += m.Speech + m.Text
+		}
+		if out.End != dialog.EndHandover || out.Transfer != tc.wantTransfer || !strings.Contains(said, tc.want) {
+			t.Errorf("transfer %q: end %q, transfer %q, said %q; want handover to %q saying %q", tc.transfer, out.End, out.Transfer, said, tc.wantTransfer, tc.want)
+		}
+	}
+}

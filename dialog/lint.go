@@ -38,7 +38,7 @@ func HasErrors(ds []Diagnostic) bool {
 var personalFields = map[string]bool{"email": true, "phone": true, "url": true}
 
 // reservedVars are set by the engine (channel, lang) or by bot ($caller).
-var reservedVars = map[string]bool{VarChannel: true, VarLang: true, "$caller": true}
+var reservedVars = map[string]bool{VarChannel: true, VarLang: true, VarTransfer: true, "$caller": true}
 
 // Lint checks a scenario file against the app catalog apps (bot/apps'
 // Catalog; nil skips the app checks). Errors: YAML and template syntax,

@@ -131,6 +131,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if shopURL == "" {
 			shopURL, login, key = demo.URL, upgatestest.DemoLogin, upgatestest.DemoKey
 			bc.Vars = withDemoAccount(bc.Vars)
+			if bc.TransferTo == "" {
+				// The demo's calls are simulated: a made-up operator line
+				// shows what a transfer looks like.
+				bc.TransferTo = demoTransferTo
+			}
 		}
 		u, _ := url.Parse(shopURL)
 		var health *shopHealth
@@ -306,6 +311,9 @@ func withDemoAccount(vars map[string]string) map[string]string {
 	}
 	return out
 }
+
+// demoTransferTo is the demo bot's (made-up) operator line.
+const demoTransferTo = "+420222333444"
 
 // The embedded demo shop's quota.
 const (
