@@ -10,7 +10,9 @@
 //     Turn sends one frame and reads the answer up to turn_end or end;
 //   - Script and DemoScript, the scripted benchmark conversation (status,
 //     tracking and invoice for a verified demo order, seven turns) with
-//     checks on every answer, and GuessScript for brute-force tests;
+//     checks on every answer; ShopDataset and LoadScript, the same over as
+//     many distinct orders as needed (so caches start cold); GuessScript
+//     for brute-force tests;
 //   - Run, the closed-loop load generator: C conversations at once, each
 //     on a new connection, for a bounded time, reporting conversations/s,
 //     turns/s, turn latency percentiles, errors by kind and the server's

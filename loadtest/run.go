@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -25,6 +26,10 @@ type Config struct {
 	Duration time.Duration
 	// Script gives each conversation's steps.
 	Script Script
+	// FirstConversation is the number the run's first conversation gets
+	// (Script(FirstConversation), then the next...), so that consecutive
+	// runs can ask about orders no earlier run has put in a cache.
+	FirstConversation int
 	// Check runs each step's Check on the answer; a failed check is an
 	// error of kind "check:<step>" and ends that conversation.
 	Check bool
@@ -54,10 +59,15 @@ type Result struct {
 	// Conversations counts conversations that ran every step within the
 	// run (and passed every check, when checking).
 	Conversations int
+	// Started counts conversations started (finished, failed or cut off
+	// at the end); the next run's FirstConversation should be at least
+	// the previous one's plus Started.
+	Started int
 	// Turns counts turns answered in full (turn_end or end) within the run.
 	Turns int
 	// Errors counts failed turns and connections by kind: "dial",
-	// "timeout", "closed", "read", "server:<code>", "check:<step>".
+	// "timeout", "closed:<close code>", "read", "server:<error code>",
+	// "check:<step>".
 	Errors map[string]int
 	// ErrorSamples holds the first few error messages, for diagnosis.
 	ErrorSamples []string
@@ -73,6 +83,9 @@ type Result struct {
 	// CPU is the CPU time (user + system) the server used during the run
 	// (zero when PID was not given).
 	CPU time.Duration
+	// ClientCPU is the CPU time this process (the load generator) used
+	// during the run (Linux only; zero elsewhere).
+	ClientCPU time.Duration
 }
 
 // CPUPerTurn is the server's CPU time per answered turn.
@@ -176,12 +189,15 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 
 	var mem memSampler
 	var cpu0 time.Duration
+	self0, _ := ReadProcCPU(os.Getpid())
 	if cfg.PID != 0 {
 		mem.start(cfg.PID)
 		cpu0, _ = ReadProcCPU(cfg.PID)
 	}
 
+	var clientCPU time.Duration
 	var next atomic.Int64
+	next.Store(int64(cfg.FirstConversation))
 	workers := make([]*worker, cfg.Concurrency)
 	var wg sync.WaitGroup
 	for i := range workers {
@@ -209,8 +225,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	wg.Wait()
 	elapsed := min(time.Since(start), cfg.Duration)
+	if self1, err := ReadProcCPU(os.Getpid()); err == nil {
+		clientCPU = self1 - self0
+	}
 
-	r := Result{Concurrency: cfg.Concurrency, Elapsed: elapsed, Errors: map[string]int{}, PerStep: map[string]time.Duration{}}
+	r := Result{Concurrency: cfg.Concurrency, Elapsed: elapsed, Errors: map[string]int{}, PerStep: map[string]time.Duration{},
+		Started: int(next.Load()) - cfg.FirstConversation, ClientCPU: clientCPU}
 	var all []time.Duration
 	steps := map[string][]time.Duration{}
 	for _, w := range workers {
