@@ -30,6 +30,17 @@ const (
 // maxBody caps how much of a response is read (invoice PDFs included).
 const maxBody = 32 << 20
 
+// Bounds of the in-process memos (see memo): the decoded orders (a demo
+// order's entry costs about 12 KB), the brands (an entry costs its name
+// plus memoBrandOverhead) and the status list (one per client).
+const (
+	memoOrders        = 1024
+	memoOrderBytes    = 8 << 20
+	memoBrands        = 10000
+	memoBrandBytes    = 2 << 20
+	memoBrandOverhead = 64
+)
+
 // max429Retries caps retries of one call on 429, whatever the budget, so a
 // shop answering "Retry-After: 0" forever cannot hold a caller.
 const max429Retries = 3
@@ -99,13 +110,21 @@ type Options struct {
 	// DefaultRetryBudget. Negative: never wait.
 	RetryBudget time.Duration
 	// OrderTTL is how long Order results are cached. Zero: DefaultOrderTTL.
-	// Negative: orders are not cached.
+	// Negative: orders are not cached. The client also keeps up to 1024
+	// recently read orders decoded, for OrderTTL, next to the bytes they
+	// came from, and uses one only when the Cache returns exactly those
+	// bytes: it saves the decoding, never adds staleness.
 	OrderTTL time.Duration
 	// StatusTTL is how long the order statuses are cached. Zero:
-	// DefaultStatusTTL. Negative: not cached.
+	// DefaultStatusTTL. Negative: not cached. The client keeps the list it
+	// got (from the shop or the Cache) decoded for StatusTTL too, without
+	// asking the Cache again, so with several instances sharing a Cache a
+	// change in the shop shows within at most twice StatusTTL.
 	StatusTTL time.Duration
 	// BrandTTL is how long product manufacturers are cached. Zero:
-	// DefaultBrandTTL. Negative: not cached.
+	// DefaultBrandTTL. Negative: not cached. As with StatusTTL the client
+	// keeps what it got (up to 10000 products) for BrandTTL, so a change
+	// shows within at most twice BrandTTL.
 	BrandTTL time.Duration
 	// Now is the clock for quota windows, Retry-After and the in-process
 	// cache. Zero: time.Now.
@@ -138,6 +157,13 @@ type Client struct {
 	// flight merges concurrent cache misses of one shop-wide read (the
 	// status list), so a burst of conversations costs one call.
 	flight singleflight.Group
+	// In-process memos over the cache (see Order, OrderStatuses and
+	// Manufacturers for what each adds): decoded orders keyed by cache
+	// key, checked against the cached bytes on every read; the decoded
+	// status list; brands by product id.
+	orders   *memo[string, decodedOrder]
+	statuses *memo[string, []OrderStatus]
+	brands   *memo[int, string]
 
 	mu           sync.Mutex
 	base         *url.URL  // current API base; changes on a 301
@@ -190,6 +216,9 @@ func New(baseURL, login, apiKey string, opts Options) *Client {
 	c.orderTTL = orDefault(c.orderTTL, DefaultOrderTTL)
 	c.statusTTL = orDefault(c.statusTTL, DefaultStatusTTL)
 	c.brandTTL = orDefault(c.brandTTL, DefaultBrandTTL)
+	c.orders = newMemo[string, decodedOrder](c.orderTTL, memoOrders, memoOrderBytes)
+	c.statuses = newMemo[string, []OrderStatus](c.statusTTL, 1, 1)
+	c.brands = newMemo[int, string](c.brandTTL, memoBrands, memoBrandBytes)
 	if u, err := parseBase(baseURL); err == nil {
 		c.base = u
 	}

@@ -370,3 +370,123 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// clone returns a deep copy of o that shares no memory with it but the
+// time zones of its times, so the copy can be handed to a caller while the
+// client keeps o. It makes a handful of allocations whatever the order's
+// size: the order with its scalar pointer targets, then one slice each for
+// the lines, their product ids, their parameters, the agreements and their
+// dates. A nil slice stays nil.
+func (o *Order) clone() *Order {
+	b := &struct {
+		o                         Order
+		paid, delivered           time.Time
+		email                     string
+		customerID, shipID, payID int
+		deleted                   bool
+	}{o: *o}
+	c := &b.o
+	if o.PaidDate != nil {
+		b.paid = *o.PaidDate
+		c.PaidDate = &b.paid
+	}
+	if o.DeliveredDate != nil {
+		b.delivered = *o.DeliveredDate
+		c.DeliveredDate = &b.delivered
+	}
+	if o.Deleted != nil {
+		b.deleted = *o.Deleted
+		c.Deleted = &b.deleted
+	}
+	if o.Customer.Email != nil {
+		b.email = *o.Customer.Email
+		c.Customer.Email = &b.email
+	}
+	if o.Customer.CustomerID != nil {
+		b.customerID = *o.Customer.CustomerID
+		c.Customer.CustomerID = &b.customerID
+	}
+	if o.Shipment.ID != nil {
+		b.shipID = *o.Shipment.ID
+		c.Shipment.ID = &b.shipID
+	}
+	if o.Payment.ID != nil {
+		b.payID = *o.Payment.ID
+		c.Payment.ID = &b.payID
+	}
+	if o.Customer.Agreements != nil {
+		c.Customer.Agreements = cloneAgreements(o.Customer.Agreements)
+	}
+	if o.Products != nil {
+		c.Products = cloneLines(o.Products)
+	}
+	return c
+}
+
+// cloneAgreements deep-copies a non-nil agreement list.
+func cloneAgreements(src []Agreement) []Agreement {
+	dst := append(make([]Agreement, 0, len(src)), src...)
+	n := 0
+	for _, a := range src {
+		if a.ValidTo != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		return dst
+	}
+	times := make([]time.Time, 0, n)
+	for i := range dst {
+		if v := dst[i].ValidTo; v != nil {
+			times = append(times, *v)
+			dst[i].ValidTo = &times[len(times)-1]
+		}
+	}
+	return dst
+}
+
+// cloneLines deep-copies a non-nil list of order lines.
+func cloneLines(src []OrderLine) []OrderLine {
+	dst := append(make([]OrderLine, 0, len(src)), src...)
+	ids, params := 0, 0
+	for _, l := range src {
+		if l.ProductID != nil {
+			ids++
+		}
+		if l.OptionSetID != nil {
+			ids++
+		}
+		params += len(l.Parameters)
+	}
+	var idBuf []int
+	if ids > 0 {
+		idBuf = make([]int, 0, ids)
+	}
+	var paramBuf []Parameter
+	if params > 0 {
+		paramBuf = make([]Parameter, 0, params)
+	}
+	for i := range dst {
+		l := &dst[i]
+		if l.ProductID != nil {
+			idBuf = append(idBuf, *l.ProductID)
+			l.ProductID = &idBuf[len(idBuf)-1]
+		}
+		if l.OptionSetID != nil {
+			idBuf = append(idBuf, *l.OptionSetID)
+			l.OptionSetID = &idBuf[len(idBuf)-1]
+		}
+		switch {
+		case l.Parameters == nil:
+		case len(l.Parameters) == 0:
+			l.Parameters = []Parameter{} // empty, not nil, sharing nothing
+		default:
+			start := len(paramBuf)
+			paramBuf = append(paramBuf, l.Parameters...)
+			// A full slice expression: appending to one line's parameters
+			// must not overwrite the next line's.
+			l.Parameters = paramBuf[start:len(paramBuf):len(paramBuf)]
+		}
+	}
+	return dst
+}

@@ -32,9 +32,10 @@ func validOrderNumber(s string) bool {
 }
 
 // Order returns the order with that number (trimmed; letters in any case,
-// as the shop matches them). An order read
-// recently is served from the cache (Options.OrderTTL) without a call; the
-// client's own writes invalidate it.
+// as the shop matches them). An order read recently is served from the
+// cache (Options.OrderTTL) without a call, and without decoding when the
+// cached bytes are the ones this client decoded last; the client's own
+// writes invalidate it. The returned order is the caller's own copy.
 //
 // It returns an error wrapping ErrNotFound when the shop has no such order
 // (an empty list, a list without that number, or a 404) or the number
@@ -46,10 +47,9 @@ func (c *Client) Order(ctx context.Context, number string) (*Order, error) {
 	}
 	key := c.orderKey(number)
 	if raw, ok := c.cacheGet(ctx, key); ok {
-		var o Order
-		if err := json.Unmarshal(raw, &o); err == nil && strings.EqualFold(o.OrderNumber, number) {
+		if o, ok := c.cachedOrder(key, raw, number); ok {
 			c.reportCached(http.MethodGet, "orders.get")
-			return &o, nil
+			return o, nil
 		}
 	}
 	resp, err := c.do(ctx, request{method: http.MethodGet, endpoint: "orders.get", path: "/orders/" + number})
@@ -72,9 +72,43 @@ func (c *Client) Order(ctx context.Context, number string) (*Order, error) {
 			continue
 		}
 		c.cacheSet(ctx, key, raw, c.orderTTL)
+		// The next read gets these bytes back from the cache: remember
+		// them decoded, in a copy the caller cannot reach.
+		c.orders.put(key, decodedOrder{raw: bytes.Clone(raw), order: o.clone()}, orderCost(raw), c.now())
 		return &o, nil
 	}
 	return nil, fmt.Errorf("get order %s: %w", number, ErrNotFound)
+}
+
+// decodedOrder is an order's cached JSON and the Order it decodes to. Both
+// are read-only once in Client.orders.
+type decodedOrder struct {
+	raw   []byte
+	order *Order
+}
+
+// orderCost estimates the memory an entry of Client.orders holds: the
+// bytes and the decoded order, which is about as large again.
+func orderCost(raw []byte) int { return 2 * len(raw) }
+
+// cachedOrder returns the order the cached bytes raw decode to, if it is
+// the one with that number. When the same bytes were decoded before (a
+// Client.orders entry for key with equal bytes) it returns a copy of that
+// order instead of decoding them again. The cache stays the only truth:
+// whatever changed the cached bytes (a write by this or another instance,
+// an expiry and a new read) makes them differ, and they are decoded.
+func (c *Client) cachedOrder(key string, raw []byte, number string) (*Order, bool) {
+	now := c.now()
+	if d, ok := c.orders.get(key, now); ok && bytes.Equal(d.raw, raw) && strings.EqualFold(d.order.OrderNumber, number) {
+		return d.order.clone(), true
+	}
+	var o Order
+	if err := json.Unmarshal(raw, &o); err != nil || !strings.EqualFold(o.OrderNumber, number) {
+		return nil, false
+	}
+	// The Cache contract does not say raw is ours to keep: copy it.
+	c.orders.put(key, decodedOrder{raw: bytes.Clone(raw), order: o.clone()}, orderCost(raw), now)
+	return &o, true
 }
 
 // orderObjects returns the raw order objects of an orders response: the
@@ -296,10 +330,14 @@ func (c *Client) UpdateOrder(ctx context.Context, u OrderUpdate) error {
 	}
 	// Invalidate before and after: a read racing the write cannot leave a
 	// stale copy behind for longer than the write takes.
+	// The decoded copy goes too: not needed for correctness (it is used
+	// only with equal cached bytes) but it frees the memory at once.
 	key := c.orderKey(number)
+	c.orders.delete(key)
 	_ = c.cache.Delete(ctx, key)
 	resp, err := c.do(ctx, request{method: http.MethodPut, endpoint: "orders.update", path: "/orders", body: body})
 	_ = c.cache.Delete(ctx, key)
+	c.orders.delete(key)
 	if err != nil {
 		return fmt.Errorf("update order %s: %w", number, err)
 	}
@@ -350,6 +388,7 @@ func (r wirePutResult) problem() string {
 func (c *Client) AppendInternalNote(ctx context.Context, number, text string, sendEmails bool) error {
 	number = strings.TrimSpace(number)
 	if validOrderNumber(number) {
+		c.orders.delete(c.orderKey(number))
 		_ = c.cache.Delete(ctx, c.orderKey(number))
 	}
 	o, err := c.Order(ctx, number)

@@ -14,8 +14,9 @@ import (
 // Manufacturers maps product ids to their manufacturer (the "brand" of an
 // order line, §14.10). Ids whose product is unknown or has no manufacturer
 // are absent from the map. Answers are cached per product for
-// Options.BrandTTL; the ids not in the cache are fetched with one
-// GET /products?product_ids=a;b;c per 100 ids.
+// Options.BrandTTL, in the Cache and in the client (see Options.BrandTTL);
+// the ids in neither are fetched with one GET /products?product_ids=a;b;c
+// per 100 ids.
 // Non-positive ids are ignored.
 //
 // On error (*APIError, e.g. 403 without the products privilege,
@@ -23,6 +24,7 @@ import (
 // found so far; callers leave the other brands empty.
 func (c *Client) Manufacturers(ctx context.Context, productIDs []int) (map[int]string, error) {
 	out := make(map[int]string)
+	now := c.now()
 	var missing []int
 	seen := make(map[int]bool)
 	for _, id := range productIDs {
@@ -30,9 +32,17 @@ func (c *Client) Manufacturers(ctx context.Context, productIDs []int) (map[int]s
 			continue
 		}
 		seen[id] = true
+		if m, ok := c.brands.get(id, now); ok {
+			if m != "" {
+				out[id] = m
+			}
+			continue
+		}
 		if v, ok := c.cacheGet(ctx, c.key("brand", strconv.Itoa(id))); ok {
-			if len(v) > 0 {
-				out[id] = string(v)
+			m := string(v)
+			c.brands.put(id, m, len(m)+memoBrandOverhead, now)
+			if m != "" {
+				out[id] = m
 			}
 			continue
 		}
@@ -78,6 +88,7 @@ func (c *Client) Manufacturers(ctx context.Context, productIDs []int) (map[int]s
 	for _, id := range missing {
 		m := got[id] // "" caches "no manufacturer" (or unknown product) too
 		c.cacheSet(ctx, c.key("brand", strconv.Itoa(id)), []byte(m), c.brandTTL)
+		c.brands.put(id, m, len(m)+memoBrandOverhead, c.now())
 		if m != "" {
 			out[id] = m
 		}

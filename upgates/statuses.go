@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -52,13 +53,36 @@ type wireStatus struct {
 }
 
 // OrderStatuses returns the shop's order statuses in the shop's order.
-// They are cached for Options.StatusTTL. Errors: *APIError,
-// *RateLimitError or a transport error.
+// They are cached for Options.StatusTTL, in the Cache and, decoded, in the
+// client (see Options.StatusTTL). The list and its maps are the caller's
+// own. Errors: *APIError, *RateLimitError or a transport error.
 func (c *Client) OrderStatuses(ctx context.Context) ([]OrderStatus, error) {
+	list, err := c.statusList(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]OrderStatus, len(list))
+	for i, s := range list {
+		out[i] = s.clone()
+	}
+	return out, nil
+}
+
+// statusList returns the status list shared by the client's callers: read
+// only. It comes from the client's memo while that lives (StatusTTL from
+// when this client got it), else from the Cache (decoded once, then
+// memoised), else from the shop with concurrent misses merged into one
+// call.
+func (c *Client) statusList(ctx context.Context) ([]OrderStatus, error) {
 	key := c.key("statuses")
+	if list, ok := c.statuses.get(key, c.now()); ok {
+		c.reportCached(http.MethodGet, "order_statuses.list")
+		return list, nil
+	}
 	if raw, ok := c.cacheGet(ctx, key); ok {
 		var list []OrderStatus
 		if err := json.Unmarshal(raw, &list); err == nil && len(list) > 0 {
+			c.statuses.put(key, list, 1, c.now())
 			c.reportCached(http.MethodGet, "order_statuses.list")
 			return list, nil
 		}
@@ -68,6 +92,14 @@ func (c *Client) OrderStatuses(ctx context.Context) ([]OrderStatus, error) {
 		return nil, err
 	}
 	return v.([]OrderStatus), nil
+}
+
+// clone returns a copy of s with its own Names map.
+func (s OrderStatus) clone() OrderStatus {
+	if s.Names != nil {
+		s.Names = maps.Clone(s.Names)
+	}
+	return s
 }
 
 // fetchStatuses reads the status list from the shop and caches it.
@@ -99,6 +131,7 @@ func (c *Client) fetchStatuses(ctx context.Context, key string) ([]OrderStatus, 
 	}
 	if raw, err := json.Marshal(list); err == nil && len(list) > 0 {
 		c.cacheSet(ctx, key, raw, c.statusTTL)
+		c.statuses.put(key, list, 1, c.now())
 	}
 	return list, nil
 }
@@ -118,7 +151,7 @@ func (c *Client) ResolveStatus(ctx context.Context, idOrName string) (OrderStatu
 	if want == "" {
 		return OrderStatus{}, fmt.Errorf("resolve status: empty: %w", ErrUnknownStatus)
 	}
-	list, err := c.OrderStatuses(ctx)
+	list, err := c.statusList(ctx)
 	if err != nil {
 		return OrderStatus{}, fmt.Errorf("resolve status: %w", err)
 	}
@@ -127,7 +160,7 @@ func (c *Client) ResolveStatus(ctx context.Context, idOrName string) (OrderStatu
 		if err == nil {
 			for _, s := range list {
 				if s.ID == id {
-					return s, nil
+					return s.clone(), nil
 				}
 			}
 		}
@@ -137,7 +170,7 @@ func (c *Client) ResolveStatus(ctx context.Context, idOrName string) (OrderStatu
 		typ := strings.TrimSpace(want[5:])
 		for _, s := range list {
 			if typ != "" && strings.EqualFold(s.Type, typ) {
-				return s, nil
+				return s.clone(), nil
 			}
 		}
 		return OrderStatus{}, fmt.Errorf("resolve status: no status has type %q: %w", typ, ErrUnknownStatus)
@@ -153,7 +186,7 @@ func (c *Client) ResolveStatus(ctx context.Context, idOrName string) (OrderStatu
 	}
 	switch len(found) {
 	case 1:
-		return found[0], nil
+		return found[0].clone(), nil
 	case 0:
 		return OrderStatus{}, fmt.Errorf("resolve status: no status is named %q: %w", want, ErrUnknownStatus)
 	default:
