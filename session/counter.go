@@ -79,6 +79,24 @@ func (m *MemoryCounter) Count(ctx context.Context, key string) (int64, error) {
 	return c.n, nil
 }
 
+// Counts returns the counts of keys within their current windows (0 for
+// a key without one), in the order of keys.
+func (m *MemoryCounter) Counts(ctx context.Context, keys ...string) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("count %d keys: %w", len(keys), err)
+	}
+	now := m.now()
+	out := make([]int64, len(keys))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, k := range keys {
+		if c, ok := m.counts[k]; ok && now.Before(c.expires) {
+			out[i] = c.n
+		}
+	}
+	return out, nil
+}
+
 // Reset sets key's count back to zero and ends its window.
 func (m *MemoryCounter) Reset(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
@@ -94,15 +112,18 @@ func (m *MemoryCounter) Reset(ctx context.Context, key string) error {
 // by all instances (for brute-force lockout). A window starts at the first
 // Incr of a key and ends when the key expires. It does not own the client.
 // It is safe for concurrent use. Round trips: Incr 1 (EVALSHA), Count 1,
-// Reset 1.
+// Counts 1 (MGET; on Cluster one pipeline of GETs, as the keys may live
+// in different slots), Reset 1.
 type RedisCounter struct {
-	c      redis.UniversalClient
-	prefix string
+	c       redis.UniversalClient
+	prefix  string
+	cluster bool
 }
 
 // NewRedisCounter returns a counter set in Redis through c.
 func NewRedisCounter(c redis.UniversalClient, prefix string) *RedisCounter {
-	return &RedisCounter{c: c, prefix: prefix}
+	_, cluster := c.(*redis.ClusterClient)
+	return &RedisCounter{c: c, prefix: prefix, cluster: cluster}
 }
 
 // incrScript: KEYS[1] the counter, ARGV[1] the window in ms. The expiry is
@@ -146,6 +167,56 @@ func (r *RedisCounter) Count(ctx context.Context, key string) (int64, error) {
 		return 0, fmt.Errorf("count %s: stored value is not a number", key)
 	}
 	return n, nil
+}
+
+// Counts returns the counts of keys within their current windows (0 for
+// a key without one), in the order of keys, in one round trip. A Redis
+// failure returns an error wrapping ErrUnavailable.
+func (r *RedisCounter) Counts(ctx context.Context, keys ...string) ([]int64, error) {
+	out := make([]int64, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	full := make([]string, len(keys))
+	for i, k := range keys {
+		full[i] = r.prefix + k
+	}
+	vals := make([]any, len(keys))
+	if r.cluster {
+		cmds := make([]*redis.StringCmd, len(keys))
+		_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, k := range full {
+				cmds[i] = p.Get(ctx, k)
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, storeError(ctx, fmt.Sprintf("count %d keys", len(keys)), err)
+		}
+		for i, c := range cmds {
+			if v, err := c.Result(); err == nil {
+				vals[i] = v
+			}
+		}
+	} else {
+		var err error
+		vals, err = r.c.MGet(ctx, full...).Result()
+		if err != nil {
+			return nil, storeError(ctx, fmt.Sprintf("count %d keys", len(keys)), err)
+		}
+	}
+	for i, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			continue // missing: no window running
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("count %s: stored value is not a number", keys[i])
+		}
+		out[i] = n
+	}
+	return out, nil
 }
 
 // Reset sets key's count back to zero and ends its window. A Redis failure

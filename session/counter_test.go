@@ -14,6 +14,7 @@ import (
 type counter interface {
 	Incr(ctx context.Context, key string, window time.Duration) (int64, error)
 	Count(ctx context.Context, key string) (int64, error)
+	Counts(ctx context.Context, keys ...string) ([]int64, error)
 	Reset(ctx context.Context, key string) error
 }
 
@@ -35,6 +36,14 @@ func mustCount(t *testing.T, c counter, key string, want int64) {
 	n, err := c.Count(t.Context(), key)
 	if err != nil || n != want {
 		t.Fatalf("Count(%s) = %d, %v, want %d, nil", key, n, err, want)
+	}
+	// Counts reads several keys at once, in order, 0 for a missing one.
+	ns, err := c.Counts(t.Context(), "absent:"+key, key, key)
+	if err != nil || len(ns) != 3 || ns[0] != 0 || ns[1] != want || ns[2] != want {
+		t.Fatalf("Counts(absent, %s, %s) = %v, %v, want [0 %d %d], nil", key, key, ns, err, want, want)
+	}
+	if ns, err := c.Counts(t.Context()); err != nil || len(ns) != 0 {
+		t.Fatalf("Counts() = %v, %v, want [], nil", ns, err)
 	}
 }
 

@@ -32,7 +32,7 @@
 // turn may write to the shop (cancel an order, add a note). Optimistic
 // concurrency alone (load, work, compare-and-set, retry the whole turn on
 // conflict) is therefore not safe: the retry would repeat the shop write.
-// So a turn takes a lock first: Store.Lock, an owner token with an expiry
+// So a turn takes a lock first (Store.LockGet or Lock): an owner token with an expiry
 // (LockTTL, default 30 s, which must exceed the bot's turn timeout), freed
 // by a compare-token release so an owner never frees a lock it no longer
 // holds. A lock alone is not enough either: a process can pause (GC, a
@@ -44,10 +44,23 @@
 //
 // A turn is:
 //
+//	tl, err := store.LockGet(ctx, id)  // lock and load; ErrLocked when ctx ends first
+//	defer tl.Unlock()                  // no-op once SaveUnlock has released it
+//	s := tl.Session()                  // nil: new or expired
+//	... step the dialog, call the shop, s.Append(entries...) ...
+//	err = tl.SaveUnlock(ctx, s)        // save and release; ErrConflict: the lock
+//	                                   // had expired or another writer saved
+//
+// SaveUnlock is fenced by the lock as well as by the version: it writes
+// only while the turn still owns an unexpired lock, so a turn that
+// stalled past its lock writes nothing even when no other turn has saved
+// since. The separate operations remain for callers that need them (a
+// save in the middle of a turn, such as bot's write journal, is a plain
+// Save under the held lock):
+//
 //	unlock, err := store.Lock(ctx, id) // ErrLocked when ctx ends first
 //	defer unlock()
 //	s, err := store.Get(ctx, id)       // ErrNotFound: new or expired
-//	... step the dialog, call the shop, s.Append(entries...) ...
 //	err = store.Save(ctx, s)           // ErrConflict: the lock had expired
 //
 // # Redis layout and round trips
@@ -57,19 +70,29 @@
 //	<prefix>session:<id>  hash {v: version, d: session JSON}, PEXPIRE TTL
 //	<prefix>lock:<id>     string owner token, SET NX PX LockTTL
 //
-// Get is one HMGET. Save is one EVALSHA of a script that compares the
-// version field, writes both fields and sets the expiry. Lock is one SET
-// NX PX when free (polling with a backoff capped at LockPoll, 50 ms, while
-// busy); unlock is one EVALSHA compare-and-delete. After a Redis restart or
-// SCRIPT FLUSH the first run of each script costs one extra EVAL. Each
-// operation touches a single key, so the store works on Redis Cluster.
+// On Redis Cluster the id is written as a hash tag, session:{<id>} and
+// lock:{<id>}, so a session's two keys share a slot (the prefix must then
+// hold no braces).
+//
+// A turn costs two round trips: LockGet is one EVALSHA of a script that
+// runs SET NX PX and, when the lock was taken, HMGET; SaveUnlock is one
+// EVALSHA of a script that checks the lock's owner token, deletes the
+// lock, compares the version field, writes both fields and sets the
+// expiry. Get is one HMGET. Save is one EVALSHA (the version check, write
+// and expiry without the lock). Lock is one SET NX PX when free; LockGet
+// and Lock poll with a backoff capped at LockPoll (50 ms) while the lock
+// is busy; unlock and TurnLock.Unlock are one EVALSHA compare-and-delete.
+// After a Redis restart or SCRIPT FLUSH the first run of each script
+// costs one extra EVAL. Every operation touches the keys of one session
+// only, so the store works on Redis Cluster.
 //
 // The semaphore, cache and counter use the prefix their constructor is
 // given, verbatim. RedisSemaphore keeps a sorted set of holder tokens
 // scored by lease expiry on Redis's clock (TIME), so instance clocks need
 // not agree: acquiring runs one script (drop expired holders; add the
 // token if fewer than n remain), releasing is one ZREM. RedisCounter's
-// Incr is one script (INCR, and PEXPIRE when the window starts).
+// Incr is one script (INCR, and PEXPIRE when the window starts); Counts
+// reads several counters in one MGET (on Cluster, one pipeline of GETs).
 //
 // # Connecting
 //

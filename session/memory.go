@@ -129,6 +129,12 @@ func (m *MemoryStore) liveLocked(id string, now time.Time) (memSession, bool) {
 // was deleted (it is not resurrected), ErrInvalid for a session that must
 // not be stored. On error nothing is written and s is unchanged.
 func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
+	return m.save(ctx, s, nil)
+}
+
+// save is Save; with a lock l, it writes only while l is the unexpired
+// lock of s.ID, and releases l whenever the version check ran.
+func (m *MemoryStore) save(ctx context.Context, s *Session, l *memLock) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("save session %s: %w", s.ID, err)
 	}
@@ -141,6 +147,12 @@ func (m *MemoryStore) Save(ctx context.Context, s *Session) error {
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if l != nil {
+		if m.locks[s.ID] != l || !now.Before(l.expires) {
+			return fmt.Errorf("save session %s: turn lock expired: %w", s.ID, ErrConflict)
+		}
+		defer m.unlockLocked(s.ID, l)
+	}
 	cur, ok := m.liveLocked(s.ID, now)
 	switch {
 	case !ok && s.Version > 0:
@@ -183,9 +195,40 @@ func (m *MemoryStore) sweepLocked(now time.Time) {
 // owner's Save fails with ErrConflict if the new owner saved. Calling the
 // func more than once is harmless.
 func (m *MemoryStore) Lock(ctx context.Context, id string) (func(), error) {
+	l, _, _, err := m.take(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var once sync.Once
+	return func() { once.Do(func() { m.unlock(id, l) }) }, nil
+}
+
+// LockGet takes the turn lock of session id as Lock does and reads the
+// session as Get does, both under one hold of the store's mutex. The
+// TurnLock's SaveUnlock writes only while the lock is unexpired and still
+// this turn's.
+func (m *MemoryStore) LockGet(ctx context.Context, id string) (TurnLock, error) {
+	l, e, ok, err := m.take(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t := &memTurn{m: m, id: id, l: l}
+	if ok {
+		t.s, err = decodeSession(e.data, e.version)
+		if err != nil {
+			m.unlock(id, l)
+			return nil, fmt.Errorf("lock and get session %s: %w", id, err)
+		}
+	}
+	return t, nil
+}
+
+// take waits for the turn lock of id and takes it, returning it with the
+// live session (if any) read in the same critical section.
+func (m *MemoryStore) take(ctx context.Context, id string) (*memLock, memSession, bool, error) {
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
+			return nil, memSession{}, false, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
 		}
 		m.mu.Lock()
 		now := m.now()
@@ -196,9 +239,9 @@ func (m *MemoryStore) Lock(ctx context.Context, id string) (func(), error) {
 			}
 			nl := &memLock{expires: now.Add(m.lockTTL), released: make(chan struct{})}
 			m.locks[id] = nl
+			e, ok := m.liveLocked(id, now)
 			m.mu.Unlock()
-			var once sync.Once
-			return func() { once.Do(func() { m.unlock(id, nl) }) }, nil
+			return nl, e, ok, nil
 		}
 		wait := min(l.expires.Sub(now), m.lockPoll)
 		released := l.released
@@ -214,10 +257,39 @@ func (m *MemoryStore) Lock(ctx context.Context, id string) (func(), error) {
 	}
 }
 
+// memTurn is a MemoryStore's TurnLock.
+type memTurn struct {
+	m    *MemoryStore
+	id   string
+	l    *memLock
+	s    *Session
+	once sync.Once
+}
+
+// Session returns the session read under the lock, or nil.
+func (t *memTurn) Session() *Session { return t.s }
+
+// SaveUnlock saves s and releases the lock if the lock is still this
+// turn's and unexpired; see TurnLock.
+func (t *memTurn) SaveUnlock(ctx context.Context, s *Session) error {
+	if s.ID != t.id {
+		return fmt.Errorf("save session %q under the lock of %s: %w", s.ID, t.id, ErrInvalid)
+	}
+	return t.m.save(ctx, s, t.l)
+}
+
+// Unlock releases the lock if this turn still holds it.
+func (t *memTurn) Unlock() { t.once.Do(func() { t.m.unlock(t.id, t.l) }) }
+
 // unlock releases l if it still holds the lock of id.
 func (m *MemoryStore) unlock(id string, l *memLock) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.unlockLocked(id, l)
+}
+
+// unlockLocked is unlock with m.mu held.
+func (m *MemoryStore) unlockLocked(id string, l *memLock) {
 	if m.locks[id] == l {
 		delete(m.locks, id)
 		close(l.released)

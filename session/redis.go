@@ -176,11 +176,15 @@ const releaseTimeout = 2 * time.Second
 // for concurrent use.
 //
 // Round trips per call (EVALSHA falls back to EVAL once after a Redis
-// restart or SCRIPT FLUSH, adding one): Get 1 (HMGET), Save 1 (EVALSHA),
-// Lock 1 when uncontended (SET NX PX; one more per poll while busy),
-// unlock 1 (EVALSHA), Delete 1, Ping 1.
+// restart or SCRIPT FLUSH, adding one): LockGet 1 when uncontended
+// (EVALSHA; one more per poll while busy), TurnLock.SaveUnlock 1
+// (EVALSHA), TurnLock.Unlock 1 (EVALSHA), Get 1 (HMGET), Save 1
+// (EVALSHA), Lock 1 when uncontended (SET NX PX; one more per poll while
+// busy), unlock 1 (EVALSHA), Delete 1, Ping 1. A turn is therefore two
+// round trips: LockGet and SaveUnlock.
 type RedisStore struct {
 	c        redis.UniversalClient
+	cluster  bool // keys carry a hash tag so a session's keys share a slot
 	prefix   string
 	ttl      time.Duration
 	lockTTL  time.Duration
@@ -198,6 +202,7 @@ func NewRedisStore(c redis.UniversalClient, opts RedisOptions) *RedisStore {
 		lockPoll: opts.LockPoll,
 		now:      opts.Now,
 	}
+	_, r.cluster = c.(*redis.ClusterClient)
 	if r.prefix == "" {
 		r.prefix = DefaultPrefix
 	}
@@ -216,8 +221,22 @@ func NewRedisStore(c redis.UniversalClient, opts RedisOptions) *RedisStore {
 	return r
 }
 
-func (r *RedisStore) sessionKey(id string) string { return r.prefix + "session:" + id }
-func (r *RedisStore) lockKey(id string) string    { return r.prefix + "lock:" + id }
+// sessionKey and lockKey name a session's two keys. On Redis Cluster the
+// id is a hash tag ("{id}"), so both keys live in one slot and the
+// LockGet and SaveUnlock scripts may touch both.
+func (r *RedisStore) sessionKey(id string) string {
+	if r.cluster {
+		return r.prefix + "session:{" + id + "}"
+	}
+	return r.prefix + "session:" + id
+}
+
+func (r *RedisStore) lockKey(id string) string {
+	if r.cluster {
+		return r.prefix + "lock:{" + id + "}"
+	}
+	return r.prefix + "lock:" + id
+}
 
 // saveScript is the versioned write: KEYS[1] the session hash, ARGV[1] the
 // version the writer loaded (0: new), ARGV[2] the encoded session,
@@ -245,6 +264,39 @@ end
 return 0
 `)
 
+// lockGetScript takes the turn lock and reads the session: KEYS[1] the
+// lock, KEYS[2] the session hash, ARGV[1] the owner token, ARGV[2] the
+// lock TTL in ms. It returns 0 when the lock is busy, else HMGET v d.
+var lockGetScript = redis.NewScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return 0
+end
+return redis.call('HMGET', KEYS[2], 'v', 'd')
+`)
+
+// saveUnlockScript is saveScript fenced by the turn lock, releasing it:
+// KEYS[1] the lock, KEYS[2] the session hash, ARGV[1] the owner token,
+// ARGV[2] the version the writer loaded (0: new), ARGV[3] the encoded
+// session, ARGV[4] the TTL in ms. It returns the new version, -1 on a
+// version conflict, -2 when a loaded session no longer exists, -3 when
+// the lock is no longer the writer's (nothing is written, nothing
+// released).
+var saveUnlockScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -3 end
+redis.call('DEL', KEYS[1])
+local v = redis.call('HGET', KEYS[2], 'v')
+if not v then
+  if ARGV[2] ~= '0' then return -2 end
+  v = 0
+else
+  v = tonumber(v)
+  if v ~= tonumber(ARGV[2]) then return -1 end
+end
+redis.call('HSET', KEYS[2], 'v', v + 1, 'd', ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return v + 1
+`)
+
 // Get returns the live session with that id, or an error wrapping
 // ErrNotFound, or ErrUnavailable when Redis cannot be reached. It does not
 // extend the session's life. One round trip.
@@ -253,18 +305,27 @@ func (r *RedisStore) Get(ctx context.Context, id string) (*Session, error) {
 	if err != nil {
 		return nil, storeError(ctx, "get session "+id, err)
 	}
+	return parseStored("get session "+id, vals)
+}
+
+// parseStored turns the stored fields [v, d] into a session, or an error
+// wrapping ErrNotFound when they are missing.
+func parseStored(op string, vals []any) (*Session, error) {
+	if len(vals) != 2 {
+		return nil, fmt.Errorf("%s: %d stored fields, want 2", op, len(vals))
+	}
 	vs, ok1 := vals[0].(string)
 	data, ok2 := vals[1].(string)
 	if !ok1 || !ok2 {
-		return nil, fmt.Errorf("get session %s: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("%s: %w", op, ErrNotFound)
 	}
 	v, err := strconv.ParseInt(vs, 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("get session %s: stored version %q: %w", id, vs, err)
+		return nil, fmt.Errorf("%s: stored version %q: %w", op, vs, err)
 	}
 	s, err := decodeSession([]byte(data), v)
 	if err != nil {
-		return nil, fmt.Errorf("get session %s: %w", id, err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	return s, nil
 }
@@ -342,6 +403,111 @@ func (r *RedisStore) Lock(ctx context.Context, id string) (func(), error) {
 		}
 		backoff = min(2*backoff, r.lockPoll)
 	}
+}
+
+// LockGet takes the turn lock of session id and reads the session in one
+// script (SET NX PX, then HMGET when the lock was taken), polling with a
+// backoff capped at LockPoll while the lock is busy, until ctx ends (then
+// the error wraps ErrLocked and the context's error). A Redis failure, or
+// Redis not answering the first attempt before ctx ends, returns an error
+// wrapping ErrUnavailable at once. One round trip when the lock is free.
+// The TurnLock's SaveUnlock and Unlock are one round trip each (bounded,
+// for Unlock, by its own timeout).
+func (r *RedisStore) LockGet(ctx context.Context, id string) (TurnLock, error) {
+	keys := []string{r.lockKey(id), r.sessionKey(id)}
+	token := rand.Text()
+	backoff := 2 * time.Millisecond
+	for busy := false; ; busy = true {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
+		}
+		res, err := lockGetScript.Run(ctx, r.c, keys, token, r.lockTTL.Milliseconds()).Result()
+		if err != nil {
+			if busy && ctx.Err() != nil {
+				return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
+			}
+			return nil, storeError(ctx, "lock session "+id, err)
+		}
+		if vals, ok := res.([]any); ok {
+			t := &redisTurn{r: r, id: id, keys: keys, token: token, base: context.WithoutCancel(ctx)}
+			s, err := parseStored("lock and get session "+id, vals)
+			switch {
+			case errors.Is(err, ErrNotFound):
+			case err != nil:
+				t.Unlock()
+				return nil, err
+			default:
+				t.s = s
+			}
+			return t, nil
+		}
+		if err := sleepCtx(ctx, jitter(backoff)); err != nil {
+			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, err)
+		}
+		backoff = min(2*backoff, r.lockPoll)
+	}
+}
+
+// redisTurn is a RedisStore's TurnLock.
+type redisTurn struct {
+	r     *RedisStore
+	id    string
+	keys  []string // lock, session
+	token string
+	s     *Session
+	// base carries the values of LockGet's context, without its end, for
+	// the release.
+	base     context.Context
+	released bool // SaveUnlock's script ran: the lock is released or lost
+	once     sync.Once
+}
+
+// Session returns the session read under the lock, or nil.
+func (t *redisTurn) Session() *Session { return t.s }
+
+// SaveUnlock saves s and releases the lock in one script, only while the
+// lock still holds this turn's token; see TurnLock. One round trip.
+func (t *redisTurn) SaveUnlock(ctx context.Context, s *Session) error {
+	if s.ID != t.id {
+		return fmt.Errorf("save session %q under the lock of %s: %w", s.ID, t.id, ErrInvalid)
+	}
+	c := *s
+	data, err := c.encode(t.r.now())
+	if err != nil {
+		return fmt.Errorf("save session %s: %w", s.ID, err)
+	}
+	nv, err := saveUnlockScript.Run(ctx, t.r.c, t.keys,
+		t.token, s.Version, data, t.r.ttl.Milliseconds()).Int64()
+	if err != nil {
+		return storeError(ctx, "save session "+s.ID, err)
+	}
+	t.released = true
+	switch nv {
+	case -1:
+		return fmt.Errorf("save session %s at version %d: %w", s.ID, s.Version, ErrConflict)
+	case -2:
+		return fmt.Errorf("save session %s: %w", s.ID, ErrNotFound)
+	case -3:
+		return fmt.Errorf("save session %s: turn lock expired: %w", s.ID, ErrConflict)
+	}
+	*s = c
+	s.Version = nv
+	return nil
+}
+
+// Unlock releases the lock if it still holds this turn's token (one round
+// trip, bounded by its own timeout; if Redis cannot be reached the lock
+// simply expires). It does nothing after SaveUnlock's script ran.
+func (t *redisTurn) Unlock() {
+	t.once.Do(func() {
+		if t.released {
+			return
+		}
+		ctx, cancel := context.WithTimeout(t.base, releaseTimeout)
+		defer cancel()
+		// An error leaves the lock to expire; nothing to undo.
+		_ = unlockScript.Run(ctx, t.r.c, t.keys[:1], t.token).Err()
+	})
 }
 
 // Delete removes session id (not its lock). Deleting a missing session is

@@ -150,9 +150,17 @@ func TestRedisStoreRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	u()
+	wl, err := st.LockGet(ctx, "warm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wl.SaveUnlock(ctx, wl.Session()); err != nil {
+		t.Fatal(err)
+	}
 
 	s := &session.Session{ID: "rt"}
 	var unlock func()
+	var tl session.TurnLock
 	steps := []struct {
 		name string
 		do   func() error
@@ -163,6 +171,16 @@ func TestRedisStoreRoundTrips(t *testing.T) {
 		{"Get", func() (err error) { s, err = st.Get(ctx, "rt"); return err }, 1},
 		{"Save", func() error { return st.Save(ctx, s) }, 1},
 		{"unlock", func() error { unlock(); return nil }, 1},
+		// A turn: lock and load, save and unlock.
+		{"LockGet", func() (err error) { tl, err = st.LockGet(ctx, "rt"); return err }, 1},
+		{"SaveUnlock", func() error { return tl.SaveUnlock(ctx, tl.Session()) }, 1},
+		{"Unlock after SaveUnlock", func() error { tl.Unlock(); return nil }, 0},
+		// A turn that saves nothing.
+		{"LockGet", func() (err error) { tl, err = st.LockGet(ctx, "rt"); return err }, 1},
+		{"Unlock", func() error { tl.Unlock(); return nil }, 1},
+		// A turn on a new session.
+		{"LockGet missing", func() (err error) { tl, err = st.LockGet(ctx, "rt-new"); return err }, 1},
+		{"SaveUnlock new", func() error { return tl.SaveUnlock(ctx, &session.Session{ID: "rt-new"}) }, 1},
 		{"Delete", func() error { return st.Delete(ctx, "rt") }, 1},
 		{"Ping", func() error { return st.Ping(ctx) }, 1},
 	}
@@ -220,6 +238,8 @@ func TestRedisRestart(t *testing.T) {
 		{"Get", func(ctx context.Context) error { _, err := st.Get(ctx, s.ID); return err }},
 		{"Save", func(ctx context.Context) error { c := *s; return st.Save(ctx, &c) }},
 		{"Lock", func(ctx context.Context) error { _, err := st.Lock(ctx, s.ID); return err }},
+		{"LockGet", func(ctx context.Context) error { _, err := st.LockGet(ctx, s.ID); return err }},
+		{"CounterCounts", func(ctx context.Context) error { _, err := counter.Counts(ctx, "k", "l"); return err }},
 		{"Delete", func(ctx context.Context) error { return st.Delete(ctx, s.ID) }},
 		{"Ping", func(ctx context.Context) error { return st.Ping(ctx) }},
 		{"Semaphore", func(ctx context.Context) error { _, err := sem.Acquire(ctx, "shop"); return err }},

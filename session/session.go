@@ -189,10 +189,16 @@ func decodeSession(b []byte, version int64) (*Session, error) {
 
 // Store keeps sessions. Implementations are safe for concurrent use.
 //
-// Turns of one session are serialised with Lock; Save is additionally
-// versioned (compare-and-set), so a writer whose lock expired can never
-// silently overwrite a newer session.
+// Turns of one session are serialised with Lock (or LockGet); Save is
+// additionally versioned (compare-and-set), so a writer whose lock expired
+// can never silently overwrite a newer session.
 type Store interface {
+	// LockGet takes the turn lock of session id as Lock does (waiting
+	// until ctx ends: ErrLocked) and reads the session under it as Get
+	// does, in one step: one round trip on Redis when the lock is free.
+	// A missing session is not an error: TurnLock.Session is then nil.
+	// On error no lock is held.
+	LockGet(ctx context.Context, id string) (TurnLock, error)
 	// Get returns the live session with that id, or ErrNotFound. Reading
 	// does not extend its life.
 	Get(ctx context.Context, id string) (*Session, error)
@@ -214,4 +220,32 @@ type Store interface {
 	Delete(ctx context.Context, id string) error
 	// Ping reports whether the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
+}
+
+// TurnLock is a turn lock held on one session, with the session as it was
+// read when the lock was taken (Store.LockGet). One turn owns it: it is
+// not safe for concurrent use.
+//
+// The turn ends with SaveUnlock (write and release in one step) or Unlock
+// (release without writing). Deferring Unlock right after LockGet is the
+// intended use: after SaveUnlock, or a second time, it does nothing.
+type TurnLock interface {
+	// Session returns the session read under the lock, or nil when no
+	// live session had the id (new, expired or deleted). It returns the
+	// same *Session every time; the caller may change it.
+	Session() *Session
+	// SaveUnlock saves s as Store.Save does and releases the lock, as one
+	// atomic step, provided the lock is still this turn's: if it expired
+	// (whether or not another turn has taken it since), nothing is written
+	// and the error wraps ErrConflict. s.ID must be the locked id
+	// (otherwise ErrInvalid). Errors are those of Save; on error s is
+	// unchanged. After success, ErrConflict or ErrNotFound the lock is
+	// released (or was lost); after ErrInvalid or ErrUnavailable it may
+	// still be held, and Unlock releases it.
+	SaveUnlock(ctx context.Context, s *Session) error
+	// Unlock releases the lock if this turn still holds it. It does
+	// nothing after SaveUnlock has released it or when called again. A
+	// lock that cannot be released (Redis down) expires after the store's
+	// lock TTL.
+	Unlock()
 }

@@ -22,8 +22,9 @@ const ConcurrentTurns = 25
 
 // Run checks that stores made by newStore behave as session.Store
 // documents: round trips, versioned saves and conflicts, deletion,
-// refused input, the transcript cap, the public view, turn locks and
-// concurrent turns on one session losing no update. newStore is called
+// refused input, the transcript cap, the public view, turn locks (Lock,
+// and LockGet with its TurnLock's SaveUnlock and Unlock) and concurrent
+// turns on one session losing no update. newStore is called
 // once per subtest and must return an empty store (or one that shares
 // nothing with the others, such as a Redis store with its own prefix)
 // whose TTL and LockTTL are at least a minute. Subtests run in parallel.
@@ -49,6 +50,16 @@ func Run(t *testing.T, newStore func(t *testing.T) session.Store) {
 		{"UnlockTwiceHarmless", testUnlockTwiceHarmless},
 		{"LockDoneContext", testLockDoneContext},
 		{"ConcurrentTurns", testConcurrentTurns},
+		{"LockGetMissing", testLockGetMissing},
+		{"LockGetReads", testLockGetReads},
+		{"LockGetExcludes", testLockGetExcludes},
+		{"LockGetWaiterWakes", testLockGetWaiterWakes},
+		{"LockGetDoneContext", testLockGetDoneContext},
+		{"UnlockWithoutSave", testUnlockWithoutSave},
+		{"SaveUnlockConflict", testSaveUnlockConflict},
+		{"SaveUnlockDeleted", testSaveUnlockDeleted},
+		{"SaveUnlockRefuses", testSaveUnlockRefuses},
+		{"ConcurrentLockGetTurns", testConcurrentLockGetTurns},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {
@@ -463,7 +474,8 @@ type Expiry struct {
 // reading does not extend their life nor bring them back, that a Save
 // restarts the idle time, and that a turn lock expires after LockTTL
 // without its stale owner being able to overwrite the next turn (the
-// version fences it). Subtests run in parallel.
+// version fences it, and TurnLock.SaveUnlock writes nothing once its
+// lock has expired). Subtests run in parallel.
 func RunExpiry(t *testing.T, e Expiry) {
 	if e.LockTTL*4 > e.TTL {
 		t.Fatalf("RunExpiry: LockTTL %v must be at most TTL/4 (%v)", e.LockTTL, e.TTL)
@@ -477,6 +489,8 @@ func RunExpiry(t *testing.T, e Expiry) {
 		{"ExpiredNotResurrected", testExpiredNotResurrected},
 		{"LockExpires", testLockExpires},
 		{"VersionFencesExpiredLock", testVersionFencesExpiredLock},
+		{"SaveUnlockFencesExpiredLock", testSaveUnlockFencesExpiredLock},
+		{"SaveUnlockFencesTakenLock", testSaveUnlockFencesTakenLock},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
