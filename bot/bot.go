@@ -37,6 +37,9 @@ type Counter interface {
 	Incr(ctx context.Context, key string, window time.Duration) (int64, error)
 	// Count returns the current count of key (0 when absent or expired).
 	Count(ctx context.Context, key string) (int64, error)
+	// Counts returns the current counts of keys, in order, in one call
+	// (one round trip on Redis).
+	Counts(ctx context.Context, keys ...string) ([]int64, error)
 	// Reset forgets key.
 	Reset(ctx context.Context, key string) error
 }

@@ -7,14 +7,22 @@
 //
 // Bot.Handle runs one turn under a deadline (Config.TurnTimeout):
 //
-//  1. take the session's turn lock (session.Store.Lock; it serialises the
-//     turns of one session across all server instances) and load it;
+//  1. take the session's turn lock and load the session in one step
+//     (session.Store.LockGet; the lock serialises the turns of one session
+//     across all server instances);
 //  2. step the dialog engine with the customer's input;
 //  3. while the engine asks for an action, run it through the apps (the
 //     seed's actions against Upgates) and feed the result back;
-//  4. save the session (versioned compare-and-set) and release the lock;
+//  4. save the session and release the lock in one step
+//     (session.TurnLock.SaveUnlock: versioned compare-and-set, written
+//     only while the lock is still this turn's);
 //  5. render the messages for the channel: wire Messages, and on voice a
 //     Voice with speakable text and SSML (dialog/speech).
+//
+// On Redis a turn without actions costs two round trips (LockGet and
+// SaveUnlock); a turn with lookups adds one read of both lockout counters
+// (Counter.Counts, once per turn, not per action), a failed verification
+// one Incr per counter, and a write to the shop the journal save.
 //
 // Nothing is half done: if the save fails the customer gets *Error
 // CodeUnavailable ("try again") and the stored session is the one from
@@ -53,7 +61,10 @@
 // e-mail or phone that does not match) are counted in Config.Failures per
 // session and per client address (web) or caller number (voice), so the
 // counts are shared across instances when the counter lives in Redis.
-// After Config.LockoutMax failures within Config.LockoutWindow no further
+// The counts are read once per turn, before its first action, both in
+// one Counter.Counts call; a failure counted in the turn updates the
+// answer from the counts Incr returns, so a later action of the same turn
+// is refused as soon as the limit is reached. After Config.LockoutMax failures within Config.LockoutWindow no further
 // action reaches the shop. An app box with a "locked" exit takes it (the
 // engine gets dialog.OutcomeLocked), so the scenario can explain and still
 // offer a person; at a box without one the turn fails with *Error

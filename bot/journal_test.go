@@ -26,17 +26,47 @@ func (f *flakyStore) failAfter(n int) {
 	f.saveOK = n
 }
 
-func (f *flakyStore) Save(ctx context.Context, s *session.Session) error {
+// fail reports whether the next save fails, counting it.
+func (f *flakyStore) fail(s *session.Session) error {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	fail := f.saveOK == 0
 	if f.saveOK > 0 {
 		f.saveOK--
 	}
-	f.mu.Unlock()
 	if fail {
 		return fmt.Errorf("save session %s: connection refused: %w", s.ID, session.ErrUnavailable)
 	}
+	return nil
+}
+
+func (f *flakyStore) Save(ctx context.Context, s *session.Session) error {
+	if err := f.fail(s); err != nil {
+		return err
+	}
 	return f.Store.Save(ctx, s)
+}
+
+// LockGet hands out turn locks whose SaveUnlock fails like Save.
+func (f *flakyStore) LockGet(ctx context.Context, id string) (session.TurnLock, error) {
+	tl, err := f.Store.LockGet(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &flakyTurn{TurnLock: tl, f: f}, nil
+}
+
+// flakyTurn is a real turn lock whose SaveUnlock can be made to fail.
+type flakyTurn struct {
+	session.TurnLock
+	f *flakyStore
+}
+
+func (t *flakyTurn) SaveUnlock(ctx context.Context, s *session.Session) error {
+	if err := t.f.fail(s); err != nil {
+		return err
+	}
+	return t.TurnLock.SaveUnlock(ctx, s)
 }
 
 func (h *harness) puts() int {

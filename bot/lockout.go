@@ -38,22 +38,27 @@ func (t *turn) clientKey() string {
 }
 
 // locked reports whether lookups are locked for this session or client.
-// A counter that cannot be read fails the turn as unavailable: without it
-// the brute-force limit cannot be enforced.
+// The counters are read once per turn, both in one call; a failure
+// counted later in the turn updates the answer from the counts Incr
+// returns. A counter that cannot be read fails the turn as unavailable:
+// without it the brute-force limit cannot be enforced.
 func (t *turn) locked(ctx context.Context) (bool, error) {
 	if t.b.lockoutMax <= 0 {
 		return false, nil
 	}
-	for _, k := range t.failureKeys() {
-		n, err := t.b.failures.Count(ctx, k)
+	if !t.lockKnown {
+		ns, err := t.b.failures.Counts(ctx, t.failureKeys()...)
 		if err != nil {
-			return false, t.storeError(ctx, "read failure counter", err)
+			return false, t.storeError(ctx, "read failure counters", err)
 		}
-		if n >= int64(t.b.lockoutMax) {
-			return true, nil
+		t.lockKnown, t.lockedOut = true, false
+		for _, n := range ns {
+			if n >= int64(t.b.lockoutMax) {
+				t.lockedOut = true
+			}
 		}
 	}
-	return false, nil
+	return t.lockedOut, nil
 }
 
 // countFailure records a failed verification. Reaching the limit is a
@@ -65,7 +70,11 @@ func (t *turn) countFailure(ctx context.Context) {
 		n, err := t.b.failures.Incr(ctx, k, t.b.lockoutWindow)
 		if err != nil {
 			t.b.log.WarnContext(ctx, "count failed verification", "session_id", t.sess.ID, "err", err)
+			t.lockKnown = false // read the counters again before the next action
 			continue
+		}
+		if n >= int64(t.b.lockoutMax) {
+			t.lockedOut = true
 		}
 		if n == int64(t.b.lockoutMax) {
 			lockedNow = true

@@ -14,6 +14,7 @@ import (
 
 	"github.com/samoobsluha/samoobsluha/bot"
 	"github.com/samoobsluha/samoobsluha/session"
+	"github.com/samoobsluha/samoobsluha/session/sessiontest"
 )
 
 // redisURL returns the test Redis or skips.
@@ -265,4 +266,61 @@ func TestRedisRestartMidConversation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRedisRoundTripsPerTurn counts the Redis round trips each turn of a
+// conversation costs, through a counting proxy in front of a
+// redis-server of the test's own. The budget: one to take the lock and
+// load the session, one to save it and release the lock, one read of
+// both lockout counters in a turn that looks something up, one write per
+// counter for a failed verification, one journal save before a write to
+// the shop.
+func TestRedisRoundTripsPerTurn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts redis-server")
+	}
+	mine, _ := demoOrder(t)
+	srv := sessiontest.StartRedis(t)
+	proxy := sessiontest.NewRoundTrips(t, srv.Addr())
+	in := newRedisInstance(t, proxy.URL(), "samotest:")
+	h := newHarness(t, "bot.yaml", bot.Config{Store: in.store, Failures: in.counter})
+
+	// Warm up: open the pool's connection and load the scripts.
+	w := &convo{t: t, h: h.bot, client: "198.51.100.20"}
+	w.hello()
+	w.text("vzkaz")
+	w.text(mine.OrderNumber)
+	w.text("nekdo@example.cz")
+	w.text(mine.Email)
+	(&convo{t: t, h: h.bot, session: w.session}).hello()
+
+	c := &convo{t: t, h: h.bot, client: "198.51.100.21"}
+	steps := []struct {
+		name string
+		do   func()
+		want int64
+	}{
+		{"hello (new session)", func() { c.hello() }, 1},
+		{"menu choice", func() { c.text("stav") }, 2},
+		{"order number", func() { c.text(mine.OrderNumber) }, 2},
+		{"wrong e-mail (lookup, failure counted)", func() { c.text("nekdo@example.cz") }, 5},
+		{"e-mail (lookup)", func() { c.text(mine.Email) }, 3},
+		{"free text", func() { c.text("dobrý den, mám dotaz") }, 2},
+		{"resume", func() { (&convo{t: t, h: h.bot, session: c.session}).hello() }, 2},
+		{"menu choice: note", func() { c.text("vzkaz") }, 2},
+		{"order number", func() { c.text(mine.OrderNumber) }, 2},
+		{"e-mail (lookup, journal, write)", func() { c.text(mine.Email) }, 4},
+	}
+	total := int64(0)
+	for _, step := range steps {
+		before := proxy.Count()
+		step.do()
+		got := proxy.Count() - before
+		total += got
+		t.Logf("%-40s %d round trips", step.name, got)
+		if got > step.want {
+			t.Errorf("%s took %d round trips, want at most %d", step.name, got, step.want)
+		}
+	}
+	t.Logf("%d round trips in %d turns: %.2f per turn", total, len(steps), float64(total)/float64(len(steps)))
 }

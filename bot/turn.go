@@ -34,6 +34,8 @@ type turn struct {
 	actionDeadline time.Time
 
 	sess     *session.Session
+	tl       session.TurnLock // the turn lock, when one is held
+	lockedID string           // the session id tl locks
 	st       dialog.State
 	rec      record
 	isNew    bool
@@ -41,6 +43,11 @@ type turn struct {
 	actions  []string
 	outcome  string
 	userText string // transcript line for the customer's input, "" if none
+
+	// The lockout state, read once per turn before the first action and
+	// kept current by the failures this turn counts.
+	lockKnown bool
+	lockedOut bool
 }
 
 // Handle runs one request: it loads (or creates) the session under its
@@ -214,34 +221,42 @@ func printable(s string) bool {
 	return true
 }
 
-// lock takes the session's turn lock and loads it. A missing session is
-// returned as (nil, unlock, nil).
+// lock takes the session's turn lock and loads the session in one step
+// (Store.LockGet). A missing session leaves t.sess nil. The returned func
+// releases the lock unless save has already done so.
 func (t *turn) lock(ctx context.Context, id string) (func(), error) {
-	unlock, err := t.b.store.Lock(ctx, id)
+	tl, err := t.b.store.LockGet(ctx, id)
 	if err != nil {
-		return nil, t.storeError(ctx, "lock session", err)
+		return nil, t.storeError(ctx, "lock and load session", err)
 	}
-	s, err := t.b.store.Get(ctx, id)
-	switch {
-	case errors.Is(err, session.ErrNotFound):
-		return unlock, nil
-	case err != nil:
-		unlock()
-		return nil, t.storeError(ctx, "load session", err)
+	t.tl, t.lockedID = tl, id
+	s := tl.Session()
+	if s == nil {
+		return tl.Unlock, nil
 	}
 	if s.Bot != t.b.id {
 		// Another bot's session (or a guessed id): never touch it.
-		return unlock, nil
+		return tl.Unlock, nil
 	}
 	st, rec, err := loadState(s)
 	if err != nil {
 		// A session we cannot read (e.g. written by an incompatible
 		// version) starts over rather than failing every turn.
 		t.b.log.WarnContext(ctx, "unreadable session, starting over", "session_id", id, "err", err)
-		return unlock, nil
+		return tl.Unlock, nil
 	}
 	t.sess, t.st, t.rec = s, st, rec
-	return unlock, nil
+	return tl.Unlock, nil
+}
+
+// save writes the session at the end of the turn: saved and unlocked in
+// one step when the turn holds the session's lock, a plain versioned
+// Save otherwise (a new session under a fresh id takes no lock).
+func (t *turn) save(ctx context.Context) error {
+	if t.tl != nil && t.lockedID == t.sess.ID {
+		return t.tl.SaveUnlock(ctx, t.sess)
+	}
+	return t.b.store.Save(ctx, t.sess)
 }
 
 // storeError logs a session-store failure once and maps it to the
@@ -332,7 +347,7 @@ func (t *turn) resume(ctx context.Context) (Reply, error) {
 			return Reply{Session: t.sess.ID}, err
 		}
 		t.sess.Updated = t.now
-		if err := t.b.store.Save(ctx, t.sess); err != nil {
+		if err := t.save(ctx); err != nil {
 			return Reply{Session: t.sess.ID}, t.storeError(ctx, "save session", err)
 		}
 	}
@@ -472,7 +487,7 @@ func (t *turn) drive(ctx context.Context, st dialog.State, out dialog.Output) (R
 	}
 	t.sess.Transcript = appendTranscript(t.sess.Transcript, entries...)
 	t.sess.Updated = t.now
-	if err := t.b.store.Save(ctx, t.sess); err != nil {
+	if err := t.save(ctx); err != nil {
 		return Reply{Session: id}, t.storeError(ctx, "save session", err)
 	}
 	if t.isNew {
