@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/samoobsluha/samoobsluha/upgates"
 	"github.com/samoobsluha/samoobsluha/upgates/upgatestest"
@@ -43,9 +44,12 @@ func mustWarmClient(b *testing.B, warm func(*upgates.Client) error) (*upgates.Cl
 }
 
 // reportGets reports the shared-cache reads per operation (Redis round
-// trips in production).
-func reportGets(b *testing.B, cache *countingCache) {
+// trips in production) and the process CPU time per operation since
+// start, which unlike ns/op does not grow when other processes take the
+// cores (the machine is shared), and includes the garbage collector.
+func reportGets(b *testing.B, cache *countingCache, start time.Duration) {
 	b.ReportMetric(float64(cache.gets.Load())/float64(b.N), "cache-gets/op")
+	b.ReportMetric(float64(processCPU(b)-start)/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkOrderCached is one cached order lookup (apps.findOrder's read):
@@ -58,13 +62,14 @@ func BenchmarkOrderCached(b *testing.B) {
 	})
 	ctx := b.Context()
 	b.ReportAllocs()
+	cpu := processCPU(b)
 	for b.Loop() {
 		o, err := c.Order(ctx, number)
 		if err != nil || o.OrderNumber != number {
 			b.Fatalf("Order(%s) = %v, %v", number, o, err)
 		}
 	}
-	reportGets(b, cache)
+	reportGets(b, cache, cpu)
 }
 
 // BenchmarkOrderCachedParallel is BenchmarkOrderCached from every P, as
@@ -81,6 +86,7 @@ func BenchmarkOrderCachedParallel(b *testing.B) {
 	})
 	ctx := b.Context()
 	b.ReportAllocs()
+	cpu := processCPU(b)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		i := 0
@@ -93,7 +99,7 @@ func BenchmarkOrderCachedParallel(b *testing.B) {
 			}
 		}
 	})
-	reportGets(b, cache)
+	reportGets(b, cache, cpu)
 }
 
 // BenchmarkOrderStatusesCached is one status answer's read of the shop's
@@ -105,12 +111,13 @@ func BenchmarkOrderStatusesCached(b *testing.B) {
 	})
 	ctx := b.Context()
 	b.ReportAllocs()
+	cpu := processCPU(b)
 	for b.Loop() {
 		if list, err := c.OrderStatuses(ctx); err != nil || len(list) == 0 {
 			b.Fatalf("OrderStatuses() = %v, %v", list, err)
 		}
 	}
-	reportGets(b, cache)
+	reportGets(b, cache, cpu)
 }
 
 // BenchmarkResolveStatusCached is the cancellable check's lookup of the
@@ -122,12 +129,13 @@ func BenchmarkResolveStatusCached(b *testing.B) {
 	})
 	ctx := b.Context()
 	b.ReportAllocs()
+	cpu := processCPU(b)
 	for b.Loop() {
 		if st, err := c.ResolveStatus(ctx, "type:Canceled"); err != nil || st.ID != 19 {
 			b.Fatalf("ResolveStatus(type:Canceled) = %+v, %v", st, err)
 		}
 	}
-	reportGets(b, cache)
+	reportGets(b, cache, cpu)
 }
 
 // BenchmarkManufacturersCached is order_detail's brand lookup for an
@@ -140,10 +148,11 @@ func BenchmarkManufacturersCached(b *testing.B) {
 	})
 	ctx := b.Context()
 	b.ReportAllocs()
+	cpu := processCPU(b)
 	for b.Loop() {
 		if m, err := c.Manufacturers(ctx, ids); err != nil || m[329] != "Therm-a-Rest" {
 			b.Fatalf("Manufacturers(%v) = %v, %v", ids, m, err)
 		}
 	}
-	reportGets(b, cache)
+	reportGets(b, cache, cpu)
 }
