@@ -2,6 +2,9 @@ package upgates_test
 
 import (
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -155,4 +158,30 @@ func BenchmarkManufacturersCached(b *testing.B) {
 		}
 	}
 	reportGets(b, cache, cpu)
+}
+
+// BenchmarkOrderUnmarshal is the decoding of one order's JSON, which every
+// read from the shop (and Orders, per order) still pays.
+func BenchmarkOrderUnmarshal(b *testing.B) {
+	var env struct {
+		Orders []json.RawMessage `json:"orders"`
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", "fake-order-2026000102.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &env); err != nil || len(env.Orders) != 1 {
+		b.Fatalf("sample: %d orders, %v", len(env.Orders), err)
+	}
+	raw := env.Orders[0]
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	start := processCPU(b)
+	for b.Loop() {
+		var o upgates.Order
+		if err := json.Unmarshal(raw, &o); err != nil || o.OrderNumber != "2026000102" {
+			b.Fatalf("Unmarshal = %v, %v", o.OrderNumber, err)
+		}
+	}
+	b.ReportMetric(float64(processCPU(b)-start)/float64(b.N), "cpu-ns/op")
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file holds the lenient scalar decoders of UPGATES-API.md §14.14. The
@@ -43,8 +44,8 @@ func (f *flexString) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	if data[0] == '"' {
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
+		s, err := unquote(data)
+		if err != nil {
 			return err
 		}
 		*f = flexString(s)
@@ -57,6 +58,28 @@ func (f *flexString) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// unquote decodes the JSON string literal data. A literal without escapes
+// (most of them) is taken as it is, without a second pass of the JSON
+// decoder (which would validate it again and allocate); anything else is
+// left to encoding/json, which reports a non-string as an error.
+func unquote(data []byte) (string, error) {
+	if n := len(data); n >= 2 && data[0] == '"' && data[n-1] == '"' {
+		plain := true
+		for _, c := range data[1 : n-1] {
+			if c == '\\' || c == '"' || c < 0x20 {
+				plain = false
+				break
+			}
+		}
+		if plain && utf8.Valid(data[1:n-1]) {
+			return string(data[1 : n-1]), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(data, &s)
+	return s, err
+}
+
 // numberText returns the literal of a JSON number or numeric string, or ""
 // for null and the empty string.
 func numberText(data []byte) (string, error) {
@@ -65,8 +88,8 @@ func numberText(data []byte) (string, error) {
 		return "", nil
 	}
 	if data[0] == '"' {
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
+		s, err := unquote(data)
+		if err != nil {
 			return "", err
 		}
 		return strings.ReplaceAll(strings.TrimSpace(s), ",", "."), nil
@@ -153,8 +176,8 @@ func (f *flexTime) UnmarshalJSON(data []byte) error {
 		*f = flexTime{T: t, Valid: true}
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
+	s, err := unquote(data)
+	if err != nil {
 		return fmt.Errorf("upgates: cannot decode %.30s as a date", data)
 	}
 	t, ok, err := parseDate(s)

@@ -89,3 +89,19 @@ func FuzzOrder(f *testing.F) {
 		}
 	})
 }
+
+// FuzzUnquote checks unquote's fast path against encoding/json: the same
+// string, or an error for both.
+func FuzzUnquote(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"Odesláno"`, `"a\"b"`, `"a\u00e1"`, `""`, `"`, `"a"b"`, "\"a\x01\"", "\"\xff\"", `12`, `null`, `"tab	"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := unquote(data)
+		var want string
+		wantErr := json.Unmarshal(data, &want)
+		if (err != nil) != (wantErr != nil) || got != want {
+			t.Errorf("unquote(%q) = %q, %v; json.Unmarshal gives %q, %v", data, got, err, want, wantErr)
+		}
+	})
+}
