@@ -3,6 +3,7 @@ package loadtest_test
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,11 +25,25 @@ const (
 
 var customerIPs = []string{customerIP, "127.0.0.78", "127.0.0.79"}
 
+// needLoopbackAddresses skips a test on systems where only 127.0.0.1 can be
+// dialled from (Linux routes all of 127/8 to the loopback interface).
+func needLoopbackAddresses(t *testing.T) {
+	t.Helper()
+	for _, ip := range []string{attackerIP, customerIP, "127.0.0.78", "127.0.0.79", "127.0.0.90", "127.0.0.91"} {
+		ln, err := net.Listen("tcp", ip+":0")
+		if err != nil {
+			t.Skipf("cannot use loopback address %s: %v", ip, err)
+		}
+		ln.Close()
+	}
+}
+
 // TestHostileGuessedOrders sends 1,000 guessed order numbers from one
 // client address over 125 connections (new sessions do not reset the
 // count). After the lockout limit the client is locked: no more lookups
 // reach the shop. A customer from another address is served meanwhile.
 func TestHostileGuessedOrders(t *testing.T) {
+	needLoopbackAddresses(t)
 	st := newStack(t)
 	const limit = 5
 	srv := st.server("-lockout-max", fmt.Sprint(limit))
@@ -118,6 +133,7 @@ func TestHostileGuessedOrders(t *testing.T) {
 // hostile client gets the answer PROTOCOL.md promises, and the customers'
 // load runs without a single error.
 func TestHostileFramesAndClients(t *testing.T) {
+	needLoopbackAddresses(t)
 	st := newStack(t)
 	srv := st.server()
 	done := make(chan loadtest.Result, 1)

@@ -72,11 +72,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown subcommand %q", args[0])
 }
 
-// sourceIPs returns n loopback addresses 127.0.0.1, 127.0.0.2, ...
+// sourceIPs returns up to n loopback addresses 127.0.0.1, 127.0.0.2, ...
+// that this machine can dial from (Linux routes all of 127/8 to the
+// loopback interface; other systems may have only 127.0.0.1).
 func sourceIPs(n int) []string {
 	out := make([]string, 0, n)
 	for i := 1; i <= n && i < 255; i++ {
-		out = append(out, fmt.Sprintf("127.0.0.%d", i))
+		ip := fmt.Sprintf("127.0.0.%d", i)
+		ln, err := net.Listen("tcp", ip+":0")
+		if err != nil {
+			break
+		}
+		ln.Close()
+		out = append(out, ip)
 	}
 	return out
 }
