@@ -41,6 +41,12 @@ func (a *Apps) orderDocuments(ctx context.Context, c Call) Result {
 	if o.InvoiceNumber == "" {
 		return r
 	}
+	if len(o.OrderNumber)+len(o.InvoiceNumber) > maxTokenNumbers {
+		// No shop has such numbers; a link to them could not be opened.
+		fields["invoice"] = invoiceError
+		r.Err = fmt.Errorf("order %.20s…: numbers too long for an invoice link", o.OrderNumber)
+		return r
+	}
 	key := a.pdfKey(o.InvoiceNumber)
 	ttl := a.opts.InvoiceTTL
 	if _, ok, err := a.pdfs.Get(ctx, key); err == nil && ok {

@@ -21,6 +21,13 @@ var (
 	ErrTokenExpired = errors.New("invoice token expired")
 )
 
+// maxTokenNumbers bounds the order and invoice numbers a link carries
+// (together, in bytes), so every token minted fits maxToken.
+const (
+	maxTokenNumbers = 256
+	maxToken        = 4096 // 256 bytes JSON-escaped to 6 each, base64: ~2.2 KB
+)
+
 // tokenDomain separates invoice-token MACs from any other use of the key.
 const tokenDomain = "samoobsluha/invoice/v1"
 
@@ -60,7 +67,7 @@ func newToken(secret []byte, bot string, c claims) string {
 func parseToken(secret []byte, bot, token string, now time.Time) (claims, error) {
 	var c claims
 	p, m, ok := strings.Cut(token, ".")
-	if !ok || len(token) > 1024 {
+	if !ok || len(token) > maxToken {
 		return c, ErrTokenInvalid
 	}
 	enc := base64.RawURLEncoding

@@ -167,7 +167,8 @@ func FuzzParseToken(f *testing.F) {
 		}
 		// Order and invoice numbers come from the shop's JSON, so they are
 		// valid UTF-8; JSON would replace invalid bytes.
-		if order == "" || invoice == "" || !utf8.ValidString(order) || !utf8.ValidString(invoice) {
+		if order == "" || invoice == "" || !utf8.ValidString(order) || !utf8.ValidString(invoice) ||
+			len(order)+len(invoice) > maxTokenNumbers {
 			return
 		}
 		want := claims{Order: order, Invoice: invoice, Expiry: now.Add(time.Minute).Unix()}
