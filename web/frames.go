@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -259,6 +260,111 @@ func publicVars(vars map[string]any) map[string]any {
 		}
 	}
 	return vars
+}
+
+// outBatch is server frames encoded for one write to a socket: buf holds
+// them back to back, and ends[i] is where frame i ends. Batches come from
+// and go back to the Server's pool, so encoding a turn's frames allocates
+// no buffer of its own.
+type outBatch struct {
+	buf  bytes.Buffer
+	enc  *json.Encoder // writes to buf; leaves <, > and & as they are
+	ends []int
+}
+
+func newOutBatch() *outBatch {
+	b := &outBatch{}
+	b.enc = json.NewEncoder(&b.buf)
+	b.enc.SetEscapeHTML(false)
+	return b
+}
+
+// add appends one frame, encoded as a JSON object without a trailing
+// newline. On error the batch is unchanged.
+func (b *outBatch) add(frame any) error {
+	start := b.buf.Len()
+	if err := b.enc.Encode(frame); err != nil {
+		b.buf.Truncate(start)
+		return fmt.Errorf("encode %T: %w", frame, err)
+	}
+	b.buf.Truncate(b.buf.Len() - 1) // the encoder's newline
+	b.ends = append(b.ends, b.buf.Len())
+	return nil
+}
+
+// maxPooled is the largest buffer put back in a pool: a rare huge answer
+// (a long history, a QR code) does not stay allocated.
+const maxPooled = 64 << 10
+
+// newBatch takes an empty batch from the pool.
+func (s *Server) newBatch() *outBatch {
+	return s.batches.Get().(*outBatch)
+}
+
+// freeBatch returns b to the pool; nothing may use b afterwards.
+func (s *Server) freeBatch(b *outBatch) {
+	if b.buf.Cap() > maxPooled {
+		return
+	}
+	b.buf.Reset()
+	b.ends = b.ends[:0]
+	s.batches.Put(b)
+}
+
+// getBuf takes a write buffer from the pool.
+func (s *Server) getBuf() *[]byte {
+	return s.bufs.Get().(*[]byte)
+}
+
+// putBuf returns a write buffer to the pool.
+func (s *Server) putBuf(b *[]byte) {
+	if cap(*b) > maxPooled {
+		return
+	}
+	*b = (*b)[:0]
+	s.bufs.Put(b)
+}
+
+// readerRefusal is an error frame the reader itself sends.
+type readerRefusal int
+
+const (
+	readerRateLimited readerRefusal = iota // a frame over the rate limit, or too many waiting
+	readerBinary                           // a binary frame
+	numReaderRefusals
+)
+
+// encodedRefusal is a reader refusal encoded in one language.
+type encodedRefusal struct {
+	code  string // for the metric
+	frame []byte
+}
+
+// langIndex maps a transport language to its index in encodeRefusals'
+// answer: 0 for Czech, 1 for English.
+func langIndex(lang string) int {
+	if lang == "en" {
+		return 1
+	}
+	return 0
+}
+
+// encodeRefusals encodes the reader's error frames in both languages.
+func encodeRefusals() [numReaderRefusals][2]encodedRefusal {
+	var out [numReaderRefusals][2]encodedRefusal
+	for i, lang := range []string{"cs", "en"} {
+		for r, f := range map[readerRefusal]errorFrame{
+			readerRateLimited: {Type: "error", Code: bot.CodeRateLimited, Message: text(lang, "rate_limited")},
+			readerBinary:      {Type: "error", Code: bot.CodeBadFrame, Message: text(lang, "bad_frame") + " (binary frames are not accepted)"},
+		} {
+			b := newOutBatch()
+			if err := b.add(f); err != nil {
+				panic(fmt.Sprintf("web: encode %+v: %v", f, err)) // constant input
+			}
+			out[r][i] = encodedRefusal{code: f.Code, frame: b.buf.Bytes()}
+		}
+	}
+	return out
 }
 
 // replyFrames renders a turn's reply as the frames after "session" and

@@ -110,8 +110,11 @@ type Options struct {
 	RateLimit rate.Limit
 	// RateBurst is the rate limiter's burst (default 10).
 	RateBurst int
-	// SendQueue is the number of outgoing frames buffered per connection
-	// (default 64). A connection whose queue overflows is closed.
+	// SendQueue is the number of outgoing frames that may wait for the
+	// socket per connection (default 64), counting the whole answer of a
+	// turn at once. A connection whose queue would overflow (the client
+	// does not read) is closed with 1008. The queue holds no memory while
+	// empty, so a generous bound costs an idle connection nothing.
 	SendQueue int
 
 	// TrustProxy makes the server take the client address from the last
@@ -147,6 +150,15 @@ type Server struct {
 	closing bool
 	conns   map[*conn]struct{}
 	wg      sync.WaitGroup // connections and voice turns in flight
+
+	// Pools shared by the connections, so that an idle connection holds
+	// no buffer: encoded frames (outBatch), the buffer a batch is written
+	// from (*[]byte), and the WebSocket library's write buffers.
+	batches   sync.Pool
+	bufs      sync.Pool
+	writePool sync.Pool
+
+	refusals [numReaderRefusals][2]encodedRefusal // read-only after NewServer
 }
 
 const (
@@ -210,9 +222,13 @@ func NewServer(opts Options) *Server {
 		voice: newCallLimiter(opts.RateLimit, opts.RateBurst),
 	}
 	s.hardCtx, s.hardCancel = context.WithCancel(context.Background())
+	s.batches.New = func() any { return newOutBatch() }
+	s.refusals = encodeRefusals()
+	s.bufs.New = func() any { b := make([]byte, 0, 4096); return &b }
 	s.upgrader = websocket.Upgrader{
 		ReadBufferSize:  1024,
 		WriteBufferSize: 1024,
+		WriteBufferPool: &s.writePool,
 		CheckOrigin:     s.checkOrigin,
 	}
 	s.routes()
@@ -244,7 +260,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Shutdown stops the WebSocket side gracefully: new connections and voice
 // turns are refused with 503, every open connection stops taking frames,
 // finishes the turn in flight, delivers its frames and is closed with
-// 1001 (going away). Shutdown returns nil when every connection's pumps
+// 1001 (going away). Shutdown returns nil when every connection's goroutines
 // and every voice turn have finished. When ctx ends first it cancels the
 // turns still running, closes the remaining connections at once, waits for
 // their goroutines and returns ctx.Err(). Call it after http.Server.Shutdown
