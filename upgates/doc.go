@@ -39,13 +39,17 @@
 //
 // Over the Cache the client keeps small bounded in-process memos, because
 // a cached read costs a round trip and a decode (an order's ~5 KB JSON
-// takes about 0.1 ms to decode): recently read orders, decoded, with the
-// bytes they came from, used only when the Cache returns those same bytes,
-// so the Cache stays the truth for orders (any change of the cached entry,
-// by any instance, is seen on the next read); and the status list and the
-// brands, which are shop configuration, not personal data, kept for their
-// TTL without asking the Cache (see Options.StatusTTL). Callers get their
-// own copies of everything: they may change what they get.
+// takes about 0.1 ms to decode):
+//   - recently read orders, decoded, with the bytes they came from, used
+//     only when the Cache returns those same bytes. The Cache stays the
+//     truth for orders: any change of the cached entry, by any instance,
+//     is seen on the next read. They expire after OrderTTL like the cached
+//     ones and are freed at the next order read.
+//   - the status list and the brands, which are shop configuration, not
+//     personal data, kept for their TTL without asking the Cache again
+//     (see Options.StatusTTL).
+//
+// Callers get their own copies of everything and may change them.
 //
 // The package does not log and starts no goroutines: callers log errors
 // once and may observe every exchange through Options.OnCall. A Client is
