@@ -1,10 +1,15 @@
 package bot_test
 
 import (
+	"context"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/samoobsluha/samoobsluha/bot"
+	"github.com/samoobsluha/samoobsluha/dialog"
+	"github.com/samoobsluha/samoobsluha/session"
 )
 
 func TestLockoutAfterFailedVerifications(t *testing.T) {
@@ -119,5 +124,86 @@ func TestLockoutByCallerNumber(t *testing.T) {
 		if r.Kind == bot.KindText && r.Text == mine.Email && !strings.Contains(rep.Voice.Say, "ve stavu") {
 			t.Errorf("other caller: %q, want the status", rep.Voice.Say)
 		}
+	}
+}
+
+// countingCounter is a real memory counter that counts the reads.
+type countingCounter struct {
+	*session.MemoryCounter
+	mu    sync.Mutex
+	reads int
+}
+
+func (c *countingCounter) Count(ctx context.Context, key string) (int64, error) {
+	c.mu.Lock()
+	c.reads++
+	c.mu.Unlock()
+	return c.MemoryCounter.Count(ctx, key)
+}
+
+func (c *countingCounter) Counts(ctx context.Context, keys ...string) ([]int64, error) {
+	c.mu.Lock()
+	c.reads++
+	c.mu.Unlock()
+	return c.MemoryCounter.Counts(ctx, keys...)
+}
+
+func (c *countingCounter) readCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reads
+}
+
+func TestLockoutReadOncePerTurn(t *testing.T) {
+	mine, _ := demoOrder(t)
+	counter := &countingCounter{MemoryCounter: session.NewMemoryCounter(nil)}
+	h := newHarness(t, "bot.yaml", bot.Config{Failures: counter})
+	c := &convo{t: t, h: h.bot, client: "198.51.100.30"}
+	c.hello()
+	c.text("stav")
+	c.text(mine.OrderNumber)
+	before := counter.readCount()
+	rep := c.text(mine.Email) // verify_email, then verify_order
+	if !strings.Contains(texts(rep), "je ve stavu") {
+		t.Fatalf("e-mail turn: %q, want the status", texts(rep))
+	}
+	if h.metrics.action("verify_email/yes") != 1 || h.metrics.action("verify_order/yes") != 1 {
+		t.Fatalf("actions = %v, want verify_email and verify_order in the turn", h.metrics.actions)
+	}
+	if n := counter.readCount() - before; n != 1 {
+		t.Errorf("a turn with two lookups read the lockout counters %d times, want once", n)
+	}
+}
+
+// TestLockoutReachedWithinTurn: when a failure counted in a turn reaches
+// the limit, a later lookup of the same turn is refused at once.
+func TestLockoutReachedWithinTurn(t *testing.T) {
+	mine, _ := demoOrder(t)
+	data, err := os.ReadFile("testdata/bot.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A mismatching e-mail goes on to read the order in the same turn.
+	const from = "    result: $ok\n    yes: info\n    no: mismatch\n"
+	if !strings.Contains(string(data), from) {
+		t.Fatal("testdata/bot.yaml changed: no verify_email box to rewire")
+	}
+	data = []byte(strings.Replace(string(data), from, "    result: $ok\n    yes: info\n    no: info\n", 1))
+	sc, err := dialog.ParseScenario("lockout-in-turn", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, "", bot.Config{Scenario: sc, LockoutMax: 1})
+	c := &convo{t: t, h: h.bot, client: "198.51.100.31"}
+	c.hello()
+	c.text("stav")
+	c.text(mine.OrderNumber)
+	_, err = c.try("nekdo@example.cz")
+	wantCode(t, err, bot.CodeLocked)
+	if h.metrics.action("verify_email/no") != 1 || h.metrics.action("verify_order/locked") != 1 {
+		t.Errorf("actions = %v, want the failed verify_email, then verify_order refused as locked", h.metrics.actions)
+	}
+	if h.metrics.lockouts != 1 {
+		t.Errorf("Metrics.Lockout called %d times, want 1", h.metrics.lockouts)
 	}
 }
