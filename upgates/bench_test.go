@@ -1,6 +1,7 @@
 package upgates_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -73,6 +74,48 @@ func BenchmarkOrderCached(b *testing.B) {
 		}
 	}
 	reportGets(b, cache, cpu)
+}
+
+// changingCache returns the cached bytes with a different amount of
+// trailing space on every Get, as if another instance rewrote the entry
+// between reads: every read must decode.
+type changingCache struct {
+	*countingCache
+}
+
+func (c changingCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, ok, err := c.countingCache.Get(ctx, key)
+	if ok {
+		v = append(v, bytes.Repeat([]byte(" "), int(c.gets.Load()%2))...)
+	}
+	return v, ok, err
+}
+
+// BenchmarkOrderCachedChanged is a cached order lookup whose bytes differ
+// from the last ones read: the decoding the memo saves otherwise.
+func BenchmarkOrderCachedChanged(b *testing.B) {
+	const number = "2026000109"
+	srv := upgatestest.NewServer(b)
+	cache := &countingCache{MemoryCache: upgates.NewMemoryCache(nil)}
+	c := upgates.New(srv.URL(), srv.Login, srv.Key, upgates.Options{Cache: changingCache{cache}})
+	ctx := b.Context()
+	if _, err := c.Order(ctx, number); err != nil {
+		b.Fatal(err)
+	}
+	srv.ResetCounters()
+	cache.gets.Store(0)
+	b.ReportAllocs()
+	cpu := processCPU(b)
+	for b.Loop() {
+		o, err := c.Order(ctx, number)
+		if err != nil || o.OrderNumber != number {
+			b.Fatalf("Order(%s) = %v, %v", number, o, err)
+		}
+	}
+	reportGets(b, cache, cpu)
+	if n := srv.CallCount(); n != 0 {
+		b.Errorf("the benchmark made %d shop calls, want 0 (all cached)", n)
+	}
 }
 
 // BenchmarkOrderCachedParallel is BenchmarkOrderCached from every P, as

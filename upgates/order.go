@@ -265,11 +265,29 @@ type wirePayment struct {
 
 // UnmarshalJSON decodes an order leniently (UPGATES-API.md §14.14).
 func (o *Order) UnmarshalJSON(data []byte) error {
-	var w wireOrder
-	if err := json.Unmarshal(data, &w); err != nil {
+	v, err := decodeOrder(data)
+	if err != nil {
 		return err
 	}
-	*o = Order{
+	*o = v
+	return nil
+}
+
+// decodeOrder decodes one order object leniently, as Order.UnmarshalJSON
+// does. The client calls it rather than json.Unmarshal into an Order,
+// which would scan the bytes twice more before UnmarshalJSON (validating
+// them, then finding the end of the Unmarshaler's value).
+func decodeOrder(data []byte) (Order, error) {
+	var w wireOrder
+	if err := json.Unmarshal(data, &w); err != nil {
+		return Order{}, err
+	}
+	return w.order(), nil
+}
+
+// order converts the lenient wire form to an Order.
+func (w *wireOrder) order() Order {
+	o := Order{
 		OrderNumber:         string(w.OrderNumber),
 		OrderID:             w.OrderID.V,
 		CaseNumber:          string(w.CaseNumber),
@@ -368,7 +386,7 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 			PriceWithVAT: float64(p.PriceWithVAT),
 		}
 	}
-	return nil
+	return o
 }
 
 // clone returns a deep copy of o that shares no memory with it but the

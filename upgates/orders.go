@@ -64,8 +64,8 @@ func (c *Client) Order(ctx context.Context, number string) (*Order, error) {
 		return nil, fmt.Errorf("get order %s: %w", number, err)
 	}
 	for _, raw := range raws {
-		var o Order
-		if err := json.Unmarshal(raw, &o); err != nil {
+		o, err := decodeOrder(raw)
+		if err != nil {
 			return nil, fmt.Errorf("get order %s: decode: %w", number, &APIError{StatusCode: resp.status, Code: "bad_response", Message: err.Error()})
 		}
 		if !strings.EqualFold(o.OrderNumber, number) {
@@ -102,8 +102,8 @@ func (c *Client) cachedOrder(key string, raw []byte, number string) (*Order, boo
 	if d, ok := c.orders.get(key, now); ok && bytes.Equal(d.raw, raw) && strings.EqualFold(d.order.OrderNumber, number) {
 		return d.order.clone(), true
 	}
-	var o Order
-	if err := json.Unmarshal(raw, &o); err != nil || !strings.EqualFold(o.OrderNumber, number) {
+	o, err := decodeOrder(raw)
+	if err != nil || !strings.EqualFold(o.OrderNumber, number) {
 		return nil, false
 	}
 	// The Cache contract does not say raw is ours to keep: copy it.
@@ -245,8 +245,8 @@ func (c *Client) Orders(ctx context.Context, q OrderQuery) (*OrderPage, error) {
 		NumberOfItems:    env.NumberOfItems.V,
 	}
 	for _, raw := range raws {
-		var o Order
-		if err := json.Unmarshal(raw, &o); err != nil {
+		o, err := decodeOrder(raw)
+		if err != nil {
 			return nil, fmt.Errorf("list orders: decode: %w", &APIError{StatusCode: resp.status, Code: "bad_response", Message: err.Error()})
 		}
 		page.Orders = append(page.Orders, o)
