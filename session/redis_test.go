@@ -460,3 +460,65 @@ func TestRedisUnresponsive(t *testing.T) {
 		t.Logf("%s against a silent server: %v after %v", op.name, err, took.Round(time.Millisecond))
 	}
 }
+
+// TestRedisCluster runs the store's conformance suite and the counters
+// on a one-node Redis Cluster of the test's own: Cluster refuses a
+// script or MGET whose keys lie in different slots, so this checks the
+// hash-tagged session keys and the pipelined Counts.
+func TestRedisCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts redis-server")
+	}
+	srv := sessiontest.StartRedis(t, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf")
+	admin := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	t.Cleanup(func() { admin.Close() })
+	if err := admin.Do(t.Context(), "CLUSTER", "ADDSLOTSRANGE", 0, 16383).Err(); err != nil {
+		t.Fatalf("assign the slots: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(admin.ClusterInfo(t.Context()).Val(), "cluster_state:ok") {
+		if time.Now().After(deadline) {
+			t.Fatal("one-node cluster not ok after 10s")
+		}
+		time.Sleep(10 * time.Millisecond) // polling the server's state; nothing to wait on
+	}
+	c, err := session.NewRedisClient("redis://" + srv.Addr() + "?cluster=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, ok := c.(*redis.ClusterClient); !ok {
+		t.Fatalf("NewRedisClient gave a %T, want a cluster client", c)
+	}
+
+	t.Run("Store", func(t *testing.T) {
+		sessiontest.Run(t, func(t *testing.T) session.Store {
+			return session.NewRedisStore(c, session.RedisOptions{Prefix: sessiontest.Prefix()})
+		})
+	})
+	t.Run("Expiry", func(t *testing.T) {
+		e := sessiontest.Expiry{TTL: 2 * time.Second, LockTTL: 400 * time.Millisecond}
+		e.New = func(t *testing.T) (session.Store, func(time.Duration)) {
+			st := session.NewRedisStore(c, session.RedisOptions{Prefix: sessiontest.Prefix(), TTL: e.TTL, LockTTL: e.LockTTL})
+			return st, time.Sleep
+		}
+		sessiontest.RunExpiry(t, e)
+	})
+	t.Run("KeyLayout", func(t *testing.T) {
+		prefix := sessiontest.Prefix()
+		st := session.NewRedisStore(c, session.RedisOptions{Prefix: prefix})
+		tl, err := st.LockGet(t.Context(), "k1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tl.SaveUnlock(t.Context(), &session.Session{ID: "k1"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := admin.Exists(t.Context(), prefix+"session:{k1}").Val(); n != 1 {
+			t.Errorf("key %s exists %d, want the session under a hash tag", prefix+"session:{k1}", n)
+		}
+	})
+	t.Run("Counter", func(t *testing.T) {
+		testCounter(t, session.NewRedisCounter(c, sessiontest.Prefix()), 600*time.Millisecond, time.Sleep)
+	})
+}

@@ -39,13 +39,17 @@ type RedisServer struct {
 	bin  string
 	port int
 	dir  string
+	args []string // extra redis-server arguments
 	cmd  *exec.Cmd
 	done chan struct{} // closed when cmd has been waited for
 }
 
 // StartRedis starts a redis-server (found in PATH or /usr/bin) and stops it
-// in t.Cleanup. It skips t when there is no redis-server binary.
-func StartRedis(t testing.TB) *RedisServer {
+// in t.Cleanup. It skips t when there is no redis-server binary. args are
+// added to the server's command line (for example "--cluster-enabled",
+// "yes"); relative paths in them are relative to the server's own
+// temporary directory.
+func StartRedis(t testing.TB, args ...string) *RedisServer {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -60,7 +64,7 @@ func StartRedis(t testing.TB) *RedisServer {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	r := &RedisServer{t: t, bin: bin, port: port, dir: t.TempDir()}
+	r := &RedisServer{t: t, bin: bin, port: port, dir: t.TempDir(), args: args}
 	r.Start()
 	t.Cleanup(r.Stop)
 	return r
@@ -79,10 +83,11 @@ func (r *RedisServer) Start() {
 	if r.cmd != nil {
 		r.t.Fatal("RedisServer.Start: already running")
 	}
-	cmd := exec.Command(r.bin,
+	args := append([]string{
 		"--port", fmt.Sprint(r.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", r.dir,
-		"--daemonize", "no", "--loglevel", "warning")
+		"--daemonize", "no", "--loglevel", "warning"}, r.args...)
+	cmd := exec.Command(r.bin, args...)
 	if err := cmd.Start(); err != nil {
 		r.t.Fatalf("start redis-server: %v", err)
 	}
