@@ -49,3 +49,7 @@ func BenchmarkMemoryStore_GetSave(b *testing.B) {
 	st := session.NewMemoryStore(session.MemoryOptions{})
 	benchGetSave(b, st)
 }
+
+func BenchmarkMemoryStore_Turn(b *testing.B) {
+	benchTurn(b, session.NewMemoryStore(session.MemoryOptions{}))
+}

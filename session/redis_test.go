@@ -396,6 +396,11 @@ func BenchmarkRedisStore_GetSave(b *testing.B) {
 	benchGetSave(b, st)
 }
 
+func BenchmarkRedisStore_Turn(b *testing.B) {
+	c := mustRedisClient(b)
+	benchTurn(b, session.NewRedisStore(c, session.RedisOptions{Prefix: mustPrefix(b, c)}))
+}
+
 // TestRedisUnresponsive points the store at a server that accepts
 // connections and never answers: calls must end with the caller's
 // context, as ErrUnavailable (not ErrLocked: the lock was never seen

@@ -3,6 +3,7 @@ package session_test
 import (
 	"encoding/json"
 	"fmt"
+	"syscall"
 	"testing"
 	"time"
 
@@ -64,4 +65,61 @@ func TestAppendKeepsLast(t *testing.T) {
 	if len(s.Transcript) != session.MaxTranscript || s.Transcript[0].Text != fmt.Sprint(session.MaxTranscript*2) {
 		t.Errorf("after %d Appends: %d entries from %q, want %d from %q", session.MaxTranscript*3, len(s.Transcript), s.Transcript[0].Text, session.MaxTranscript, fmt.Sprint(session.MaxTranscript*2))
 	}
+}
+
+// benchTurn measures one turn's store work with the lock: either Lock,
+// Get, Save and unlock (separate) or LockGet and SaveUnlock (combined).
+// It reports the process CPU time per turn (cpu-ns/op), which on a shared
+// machine says more than the wall time.
+func benchTurn(b *testing.B, st session.Store) {
+	ctx := b.Context()
+	id := fmt.Sprintf("bench-%d", time.Now().UnixNano())
+	if err := st.Save(ctx, benchSession(id)); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("separate", func(b *testing.B) {
+		b.ReportAllocs()
+		start := cpuTime(b)
+		for b.Loop() {
+			unlock, err := st.Lock(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s, err := st.Get(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.Failures++
+			if err := st.Save(ctx, s); err != nil {
+				b.Fatal(err)
+			}
+			unlock()
+		}
+		b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
+	})
+	b.Run("combined", func(b *testing.B) {
+		b.ReportAllocs()
+		start := cpuTime(b)
+		for b.Loop() {
+			tl, err := st.LockGet(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := tl.Session()
+			s.Failures++
+			if err := tl.SaveUnlock(ctx, s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(cpuTime(b)-start)/float64(b.N), "cpu-ns/op")
+	})
+}
+
+// cpuTime returns the CPU time (user and system) the process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
