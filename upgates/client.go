@@ -110,10 +110,11 @@ type Options struct {
 	// DefaultRetryBudget. Negative: never wait.
 	RetryBudget time.Duration
 	// OrderTTL is how long Order results are cached. Zero: DefaultOrderTTL.
-	// Negative: orders are not cached. The client also keeps up to 1024
-	// recently read orders decoded, for OrderTTL, next to the bytes they
-	// came from, and uses one only when the Cache returns exactly those
-	// bytes: it saves the decoding, never adds staleness.
+	// Negative: orders are not cached. The client also keeps recently read
+	// orders decoded (at most 1024, and about 8 MiB with their bytes) for
+	// OrderTTL, next to the bytes they came from, and uses one only when
+	// the Cache returns exactly those bytes: it saves the decoding, never
+	// adds staleness.
 	OrderTTL time.Duration
 	// StatusTTL is how long the order statuses are cached. Zero:
 	// DefaultStatusTTL. Negative: not cached. The client keeps the list it
