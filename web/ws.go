@@ -75,19 +75,22 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 // conn is one widget connection. Its goroutines:
 //
 //   - the reader (serve, then readPump) lives as long as the connection:
-//     it reads and validates frames and queues accepted ones in in;
-//   - the worker (work) runs only while in holds frames: it runs them
-//     through the Handler one at a time, in order, and queues each turn's
-//     reply frames in out as one batch;
+//     it reads frames, checks what needs no JSON and queues them in in;
+//   - the worker (work) runs only while in holds frames: it decodes them
+//     and runs them through the Handler one at a time, in order, queueing
+//     each turn's answer in out as one batch;
 //   - the writer (writeLoop) runs only while out holds frames or a ping is
-//     due: it writes them (a batch with one write to the socket), and once
-//     the connection stops and no worker runs it becomes the closer, which
-//     sends the close frame and closes the socket.
+//     due: it writes them (all that wait with one write to the socket).
+//     The worker, and the ping timer's goroutine, act as the writer
+//     themselves when none runs; others (the reader, the Typing callback,
+//     stop) start one. Once the connection stops and no worker runs, the
+//     writer becomes the closer: it sends the close frame and closes the
+//     socket.
 //
-// mu guards the queues and the flags that decide which goroutines run; a
-// worker or writer is started only by the one who flips working or writing
-// from false to true under mu, so at most one of each exists at a time and
-// only the writer writes to the socket. An idle connection therefore has
+// mu guards the queues and the flags that decide who runs: whoever flips
+// working or writing from false to true under mu runs or starts that
+// role, so at most one worker and one writer exist at a time, and only the
+// writer writes frames to the socket. An idle connection therefore has
 // one goroutine (the reader, parked in a read) and no queued memory.
 type conn struct {
 	s       *Server
@@ -197,24 +200,37 @@ func (c *conn) closeGrace() time.Duration {
 	return min(c.s.opts.WriteWait, time.Second)
 }
 
-// send queues frames for the writer as one batch, written to the socket
-// at once. It never blocks: when the queue would exceed SendQueue frames
-// the client is not reading, and the connection is closed.
+// send is for the worker only: it queues frames as one batch, written to
+// the socket at once, and when no writer runs the worker writes them
+// itself before it takes the next frame (sparing a goroutine per turn).
+// When the queue would exceed SendQueue frames the client is not reading,
+// and the connection is closed.
 func (c *conn) send(frames ...any) {
+	c.queue(c.encode(frames), true)
+}
+
+// sendAsync is send for any goroutine: it never writes itself, but starts
+// a writer when none runs.
+func (c *conn) sendAsync(frames ...any) {
+	c.queue(c.encode(frames), false)
+}
+
+// encode encodes frames into a batch from the pool. A frame that cannot be
+// encoded is logged and left out.
+func (c *conn) encode(frames []any) *outBatch {
 	b := c.s.newBatch()
 	for _, f := range frames {
 		if err := b.add(f); err != nil {
 			c.log(slog.LevelError, "encode frame", "err", err)
 		}
 	}
-	c.queue(b)
+	return b
 }
 
-// queue hands a batch of encoded frames to the writer, starting one when
-// none runs, and takes ownership of b. When the queue would exceed
-// SendQueue frames the client is not reading, and the connection is
-// closed.
-func (c *conn) queue(b *outBatch) {
+// queue hands a batch of encoded frames to the writer and takes ownership
+// of b. When no writer runs, it writes them on the calling goroutine if
+// inline is set, and starts a writer otherwise.
+func (c *conn) queue(b *outBatch, inline bool) {
 	if len(b.ends) == 0 {
 		c.s.freeBatch(b)
 		return
@@ -239,7 +255,10 @@ func (c *conn) queue(b *outBatch) {
 	c.queued += len(b.ends)
 	start := c.kickLocked()
 	c.mu.Unlock()
-	if start {
+	switch {
+	case start && inline:
+		c.writeLoop()
+	case start:
 		go c.writeLoop()
 	}
 }
@@ -257,7 +276,7 @@ func (c *conn) refuseFromReader(r readerRefusal) {
 	b := c.s.newBatch()
 	b.buf.Write(f.frame)
 	b.ends = append(b.ends, b.buf.Len())
-	c.queue(b)
+	c.queue(b, false)
 }
 
 func (c *conn) currentLang() string {
@@ -541,7 +560,7 @@ func (c *conn) turn(f inbound) {
 		Session: c.session,
 		Channel: c.channel,
 		Client:  c.client,
-		Typing:  func() { c.send(typingFrame{Type: "typing"}) },
+		Typing:  func() { c.sendAsync(typingFrame{Type: "typing"}) },
 	}
 	switch f.Type {
 	case frameHello:
@@ -588,7 +607,11 @@ func (c *conn) turn(f inbound) {
 			lead = append(lead, historyFrame{Type: "history", Messages: h})
 		}
 	}
-	c.send(append(lead, replyFrames(reply)...)...)
+	frames := replyFrames(reply)
+	if lead != nil {
+		frames = append(lead, frames...)
+	}
+	c.send(frames...)
 }
 
 func (c *conn) handleError(err error) {
