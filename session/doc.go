@@ -123,5 +123,7 @@
 //
 // Stores, semaphores, caches and counters are safe for concurrent use and
 // need no closing; the Redis ones do not own their client, which whoever
-// called NewRedisClient closes after them.
+// called NewRedisClient closes after them. A TurnLock belongs to the one
+// turn that took it and is not safe for concurrent use; it lives from
+// LockGet until SaveUnlock or Unlock (or its lock's expiry).
 package session
