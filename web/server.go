@@ -223,8 +223,8 @@ func NewServer(opts Options) *Server {
 	}
 	s.hardCtx, s.hardCancel = context.WithCancel(context.Background())
 	s.batches.New = func() any { return newOutBatch() }
-	s.refusals = encodeRefusals()
 	s.bufs.New = func() any { b := make([]byte, 0, 4096); return &b }
+	s.refusals = encodeRefusals()
 	s.upgrader = websocket.Upgrader{
 		ReadBufferSize:  1024,
 		WriteBufferSize: 1024,
