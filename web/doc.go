@@ -59,6 +59,10 @@
 // answering a close, and 1009 for an oversize frame). An idle connection
 // thus costs one parked goroutine, no write buffer (they come from a pool)
 // and no queue: about 12 KiB of server memory, measured with loadgen idle.
+// This departs from a long-lived writer goroutine per connection (the
+// gorilla chat example's shape, STYLE.md 27) to keep idle connections
+// small, and keeps that rule's point: exactly one goroutine at a time
+// writes frames, and every write has a deadline.
 //
 // Turns run under a server-wide context, not the connection's, so a client
 // that disconnects mid-turn does not leave a half-done turn; Shutdown
