@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -77,11 +78,15 @@ func (m *MemorySemaphore) unref(key string, e *memSlots) {
 // RedisSemaphore lets at most n holders per key across every instance
 // sharing the Redis. Each holder is a random token in a sorted set scored
 // by its lease expiry (Redis's clock), so the slot of a holder that
-// crashed frees itself after the lease. It does not own the client. It is
-// safe for concurrent use.
+// crashed frees itself after the lease. A live holder's lease is renewed
+// every third of the lease by a goroutine that Acquire starts and release
+// stops (and waits for), so the lease can be short (seconds) whatever the
+// longest request. It does not own the client. It is safe for concurrent
+// use.
 //
 // Round trips: Acquire 1 when a slot is free (EVALSHA), one more per poll
-// while full; release 1 (ZREM).
+// while full; one per renewal (only for slots held longer than a third of
+// the lease); release 1 (ZREM).
 type RedisSemaphore struct {
 	c      redis.UniversalClient
 	prefix string
@@ -92,8 +97,7 @@ type RedisSemaphore struct {
 
 // NewRedisSemaphore returns a semaphore allowing n holders per key; the
 // set of key lives at prefix+key. A holder that neither releases nor
-// exits loses its slot after lease, which must exceed the longest use of
-// a slot. It panics if n < 1 or lease < 1 ms (configuration errors to
+// exits loses its slot after lease; live holders renew theirs. It panics if n < 1 or lease < 1 ms (configuration errors to
 // catch at startup).
 func NewRedisSemaphore(c redis.UniversalClient, prefix string, n int, lease time.Duration) *RedisSemaphore {
 	if n < 1 {
@@ -120,6 +124,43 @@ end
 return 0
 `)
 
+// renewScript: KEYS[1] the holder set, ARGV[1] lease ms, ARGV[2] token.
+// It extends the token's lease if the token still holds a slot.
+var renewScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[1]), ARGV[2]) then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+return 1
+`)
+
+// renew extends a held slot's lease every third of the lease until stop
+// is closed, so a live holder keeps its slot however long its request
+// takes, while the slot of an instance that died frees itself within one
+// short lease. It closes done when it returns.
+func (s *RedisSemaphore) renew(key, token string, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(max(s.lease/3, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+			// An error leaves the lease as it was; the next tick tries
+			// again, unless the client is closed (the instance is going
+			// away, and the lease will free the slot).
+			err := renewScript.Run(ctx, s.c, []string{key}, s.lease.Milliseconds(), token).Err()
+			cancel()
+			if errors.Is(err, redis.ErrClosed) {
+				return
+			}
+		}
+	}
+}
+
 // Acquire takes one of key's n slots, polling with a backoff capped at
 // 50 ms until one is free or ctx ends (then the error wraps the context's
 // error). A Redis failure, or Redis not answering the first attempt before
@@ -145,9 +186,13 @@ func (s *RedisSemaphore) Acquire(ctx context.Context, key string) (func(), error
 			return nil, storeError(ctx, "acquire "+key, err)
 		}
 		if got == 1 {
+			stop, renewed := make(chan struct{}), make(chan struct{})
+			go s.renew(k, token, stop, renewed)
 			var once sync.Once
 			return func() {
 				once.Do(func() {
+					close(stop)
+					<-renewed
 					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 					defer cancel()
 					// An error leaves the lease to free the slot.

@@ -159,11 +159,13 @@ func TestRedisSemaphore(t *testing.T) {
 	t.Run("Full", func(t *testing.T) { testSemaphoreFull(t, sems, n) })
 	t.Run("LeaseFreesCrashedHolder", func(t *testing.T) {
 		const lease = 300 * time.Millisecond
-		crashed := session.NewRedisSemaphore(c1, prefix+"lease:", 1, lease)
+		dead := mustRedisClient(t) // the crashed instance's connection
+		crashed := session.NewRedisSemaphore(dead, prefix+"lease:", 1, lease)
 		other := session.NewRedisSemaphore(c2, prefix+"lease:", 1, lease)
 		if _, err := crashed.Acquire(t.Context(), "shop"); err != nil { // never released
 			t.Fatal(err)
 		}
+		dead.Close() // the instance dies: no more renewals
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 		defer cancel()
@@ -177,6 +179,29 @@ func TestRedisSemaphore(t *testing.T) {
 			t.Errorf("Acquire got the crashed holder's slot after %v, before its lease of %v", took, lease)
 		}
 		t.Logf("slot of a crashed holder free after %v (lease %v)", took.Round(time.Millisecond), lease)
+	})
+	t.Run("LiveHolderKeepsItsSlot", func(t *testing.T) {
+		// A request slower than the lease keeps its slot: the lease is
+		// renewed while the holder lives.
+		const lease = 300 * time.Millisecond
+		holder := session.NewRedisSemaphore(c1, prefix+"live:", 1, lease)
+		other := session.NewRedisSemaphore(c2, prefix+"live:", 1, lease)
+		release, err := holder.Acquire(t.Context(), "shop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 3*lease)
+		defer cancel()
+		if r, err := other.Acquire(ctx, "shop"); err == nil {
+			r()
+			t.Fatalf("another instance took a live holder's slot after its lease")
+		}
+		release()
+		r, err := other.Acquire(t.Context(), "shop")
+		if err != nil {
+			t.Fatalf("Acquire after the holder released = %v", err)
+		}
+		r()
 	})
 	t.Run("KeyExpires", func(t *testing.T) {
 		// The holder set does not outlive its last lease.

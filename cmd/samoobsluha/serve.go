@@ -66,7 +66,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		defer rc.Close()
 		store = session.NewRedisStore(rc, session.RedisOptions{TTL: cfg.SessionTTL})
-		limiter = session.NewRedisSemaphore(rc, "samoobsluha:upgates:sem:", cfg.MaxInFlight, 30*time.Second)
+		// Slots are renewed while held, so a short lease frees the slots of
+		// an instance that died within seconds.
+		limiter = session.NewRedisSemaphore(rc, "samoobsluha:upgates:sem:", cfg.MaxInFlight, 3*time.Second)
 		cache = session.NewRedisCache(rc, "samoobsluha:upgates:cache:")
 		counter = session.NewRedisCounter(rc, "samoobsluha:failures:")
 	} else {
