@@ -506,8 +506,14 @@ func (c *conn) write(out []*outBatch, ping bool) {
 	}
 	deadline := time.Now().Add(c.s.opts.WriteWait)
 	buf := c.s.getBuf()
-	defer c.s.putBuf(buf)
 	c.nc.cork(*buf)
+	flushed := false
+	defer func() {
+		if !flushed { // a panic: take the buffer back unwritten
+			*buf = c.nc.drop()
+		}
+		c.s.putBuf(buf)
+	}()
 	c.ws.SetWriteDeadline(deadline)
 	var err error
 	for _, b := range out {
@@ -524,6 +530,7 @@ func (c *conn) write(out []*outBatch, ping bool) {
 	}
 	var ferr error
 	*buf, ferr = c.nc.uncork(deadline)
+	flushed = true
 	if err == nil {
 		err = ferr
 	}
@@ -694,6 +701,15 @@ func (c *corkConn) cork(buf []byte) {
 	c.corked = true
 	c.buf = buf[:0]
 	c.mu.Unlock()
+}
+
+// drop ends corking without writing and returns the buffer.
+func (c *corkConn) drop() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	buf := c.buf
+	c.corked, c.buf = false, nil
+	return buf
 }
 
 // uncork writes what was buffered since cork with the given deadline, and

@@ -69,6 +69,15 @@ func TestCorkConn(t *testing.T) {
 	if _, err := c.uncork(d2); err != nil || len(rec.writes) != 3 {
 		t.Errorf("empty uncork: error %v, %d writes, want nil and 3", err, len(rec.writes))
 	}
+	// drop (after a panic in the writer) gives the buffer back unwritten.
+	c.cork(nil)
+	c.Write([]byte("lost"))
+	if got := c.drop(); string(got) != "lost" || c.buf != nil || c.corked {
+		t.Errorf("drop() = %q, kept %q, corked %v; want the buffer back, none kept, uncorked", got, c.buf, c.corked)
+	}
+	if len(rec.writes) != 3 {
+		t.Errorf("drop wrote to the socket: %q", rec.writes)
+	}
 }
 
 func TestOutBatch(t *testing.T) {
