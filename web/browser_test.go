@@ -45,6 +45,9 @@ func newBrowserTestServer(t *testing.T) string {
 // chromiumPath finds the browser, or skips (fails under CI=true).
 func chromiumPath(t *testing.T) string {
 	t.Helper()
+	if raceDetector {
+		t.Skip("browser tests run without -race (chromedp races with itself under the detector); scripts/test runs them in a second pass")
+	}
 	for _, p := range []string{os.Getenv("SAMOOBSLUHA_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
 		if p == "" {
 			continue
