@@ -13,6 +13,7 @@ import (
 	"github.com/samoobsluha/samoobsluha/bot/apps"
 	"github.com/samoobsluha/samoobsluha/dialog"
 	"github.com/samoobsluha/samoobsluha/session"
+	"github.com/samoobsluha/samoobsluha/upgates"
 )
 
 // Limits on request fields (PROTOCOL.md §1).
@@ -450,6 +451,7 @@ func (t *turn) drive(ctx context.Context, st dialog.State, out dialog.Output) (R
 	before, _ := json.Marshal(t.st.Vars)
 	varsChanged := out.VarsChanged
 	t.messages = append(t.messages, out.Messages...)
+	ctx = upgates.WithTurnCache(ctx) // the turn's actions read each order from the cache once
 	for n := 0; out.Action != nil; n++ {
 		if n >= maxActionsPerTurn {
 			return Reply{Session: id}, errors.New("scenario ran too many actions in one turn (a loop of app boxes?)")

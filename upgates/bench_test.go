@@ -228,3 +228,37 @@ func BenchmarkOrderUnmarshal(b *testing.B) {
 	}
 	b.ReportMetric(float64(processCPU(b)-start)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkOrderTurn is the order reads of one bot turn that verifies the
+// customer and then answers about the order (verify_email, then
+// order_status: two lookups of one order), without and with
+// WithTurnCache.
+func BenchmarkOrderTurn(b *testing.B) {
+	const number = "2026000109"
+	for _, bc := range []struct {
+		name string
+		ctx  func(context.Context) context.Context
+	}{
+		{"plain", func(ctx context.Context) context.Context { return ctx }},
+		{"turncache", upgates.WithTurnCache},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c, cache := mustWarmClient(b, func(c *upgates.Client) error {
+				_, err := c.Order(b.Context(), number)
+				return err
+			})
+			b.ReportAllocs()
+			cpu := processCPU(b)
+			for b.Loop() {
+				ctx := bc.ctx(b.Context())
+				for range 2 {
+					o, err := c.Order(ctx, number)
+					if err != nil || o.OrderNumber != number {
+						b.Fatalf("Order(%s) = %v, %v", number, o, err)
+					}
+				}
+			}
+			reportGets(b, cache, cpu)
+		})
+	}
+}

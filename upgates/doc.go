@@ -49,6 +49,13 @@
 //     personal data, kept for their TTL without asking the Cache again
 //     (see Options.StatusTTL).
 //
+// A caller may also scope reads to one short unit of work: under a
+// context from WithTurnCache (package bot makes one per turn, which holds
+// the conversation's lock and lasts milliseconds) an order is read from
+// the Cache once, and later lookups of it under that context get copies
+// of that read; the client's own writes drop it. It is freed with the
+// context.
+//
 // Callers get their own copies of everything and may change them.
 //
 // The package does not log and starts no goroutines: callers log errors

@@ -35,7 +35,9 @@ func validOrderNumber(s string) bool {
 // as the shop matches them). An order read recently is served from the
 // cache (Options.OrderTTL) without a call, and without decoding when the
 // cached bytes are the ones this client decoded last; the client's own
-// writes invalidate it. The returned order is the caller's own copy.
+// writes invalidate it. Under a WithTurnCache context an order read once
+// is not read from the cache again. The returned order is the caller's
+// own copy.
 //
 // It returns an error wrapping ErrNotFound when the shop has no such order
 // (an empty list, a list without that number, or a 404) or the number
@@ -46,8 +48,18 @@ func (c *Client) Order(ctx context.Context, number string) (*Order, error) {
 		return nil, fmt.Errorf("get order: malformed order number: %w", ErrNotFound)
 	}
 	key := c.orderKey(number)
+	var tc *turnCache
+	if c.orderTTL > 0 {
+		tc = turnCacheOf(ctx)
+	}
+	if o, ok := tc.order(key); ok {
+		// Read earlier under the same WithTurnCache context.
+		c.reportCached(http.MethodGet, "orders.get")
+		return o.clone(), nil
+	}
 	if raw, ok := c.cacheGet(ctx, key); ok {
-		if o, ok := c.cachedOrder(key, raw, number); ok {
+		if o, shared, ok := c.cachedOrder(key, raw, number); ok {
+			tc.putOrder(key, shared)
 			c.reportCached(http.MethodGet, "orders.get")
 			return o, nil
 		}
@@ -74,7 +86,9 @@ func (c *Client) Order(ctx context.Context, number string) (*Order, error) {
 		c.cacheSet(ctx, key, raw, c.orderTTL)
 		// The next read gets these bytes back from the cache: remember
 		// them decoded, in a copy the caller cannot reach.
-		c.orders.put(key, decodedOrder{raw: bytes.Clone(raw), order: o.clone()}, orderCost(raw), c.now())
+		shared := o.clone()
+		c.orders.put(key, decodedOrder{raw: bytes.Clone(raw), order: shared}, orderCost(raw), c.now())
+		tc.putOrder(key, shared)
 		return &o, nil
 	}
 	return nil, fmt.Errorf("get order %s: %w", number, ErrNotFound)
@@ -92,23 +106,25 @@ type decodedOrder struct {
 func orderCost(raw []byte) int { return 2 * len(raw) }
 
 // cachedOrder returns the order the cached bytes raw decode to, if it is
-// the one with that number. When the same bytes were decoded before (a
+// the one with that number: the caller's own copy, and a read-only one the
+// client keeps (shared). When the same bytes were decoded before (a
 // Client.orders entry for key with equal bytes) it returns a copy of that
 // order instead of decoding them again. The cache stays the only truth:
 // whatever changed the cached bytes (a write by this or another instance,
 // an expiry and a new read) makes them differ, and they are decoded.
-func (c *Client) cachedOrder(key string, raw []byte, number string) (*Order, bool) {
+func (c *Client) cachedOrder(key string, raw []byte, number string) (o, shared *Order, ok bool) {
 	now := c.now()
 	if d, ok := c.orders.get(key, now); ok && bytes.Equal(d.raw, raw) && strings.EqualFold(d.order.OrderNumber, number) {
-		return d.order.clone(), true
+		return d.order.clone(), d.order, true
 	}
-	o, err := decodeOrder(raw)
-	if err != nil || !strings.EqualFold(o.OrderNumber, number) {
-		return nil, false
+	dec, err := decodeOrder(raw)
+	if err != nil || !strings.EqualFold(dec.OrderNumber, number) {
+		return nil, nil, false
 	}
 	// The Cache contract does not say raw is ours to keep: copy it.
-	c.orders.put(key, decodedOrder{raw: bytes.Clone(raw), order: o.clone()}, orderCost(raw), now)
-	return &o, true
+	shared = dec.clone()
+	c.orders.put(key, decodedOrder{raw: bytes.Clone(raw), order: shared}, orderCost(raw), now)
+	return &dec, shared, true
 }
 
 // orderObjects returns the raw order objects of an orders response: the
@@ -333,11 +349,14 @@ func (c *Client) UpdateOrder(ctx context.Context, u OrderUpdate) error {
 	// The decoded copy goes too: not needed for correctness (it is used
 	// only with equal cached bytes) but it frees the memory at once.
 	key := c.orderKey(number)
+	tc := turnCacheOf(ctx)
+	tc.deleteOrder(key)
 	c.orders.delete(key)
 	_ = c.cache.Delete(ctx, key)
 	resp, err := c.do(ctx, request{method: http.MethodPut, endpoint: "orders.update", path: "/orders", body: body})
 	_ = c.cache.Delete(ctx, key)
 	c.orders.delete(key)
+	tc.deleteOrder(key)
 	if err != nil {
 		return fmt.Errorf("update order %s: %w", number, err)
 	}
@@ -388,6 +407,7 @@ func (r wirePutResult) problem() string {
 func (c *Client) AppendInternalNote(ctx context.Context, number, text string, sendEmails bool) error {
 	number = strings.TrimSpace(number)
 	if validOrderNumber(number) {
+		turnCacheOf(ctx).deleteOrder(c.orderKey(number))
 		c.orders.delete(c.orderKey(number))
 		_ = c.cache.Delete(ctx, c.orderKey(number))
 	}
