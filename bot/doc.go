@@ -85,10 +85,15 @@
 //
 // What bot keeps in session.Session: the dialog state without variables
 // plus bot's own record (the pending Expect, the end, verified orders, the
-// write journal, voice silences and the last prompt, the caller's number)
-// in Engine; public variables in Public; $ variables in Private; the
-// public transcript (last 50 messages) in Transcript; failed
-// verifications in Failures.
+// write journal, voice silences and the last prompt, the caller's number,
+// the buttons of the last bot messages) in Engine; public variables in
+// Public; $ variables in Private; failed verifications in Failures. A
+// turn appends its public messages (the customer's line and the bot's)
+// with Session.Append; the store keeps the last 50 apart from the
+// session (session.Store.Transcript), so a turn neither decodes nor
+// re-encodes them: only a resume reads them, for its history (one more
+// round trip on Redis). A clicked button is written into the transcript
+// under its title, found in the record's buttons.
 //
 // Public variables are in Session.Public and reach the client; private
 // ($) variables are in Session.Private and never do: replies (Vars,

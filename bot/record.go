@@ -44,6 +44,11 @@ type record struct {
 	// Caller is the voice caller's number in E.164, kept for brute-force
 	// counting even when it is not given to the scenario as $caller.
 	Caller string `json:"caller,omitempty"`
+	// Buttons are the buttons of the bot messages that end the transcript,
+	// the latest message's first, so a click is written into the transcript
+	// under its title without reading the transcript (which the session
+	// keeps apart; see session.Store.Transcript).
+	Buttons []Button `json:"buttons,omitempty"`
 }
 
 // journalEntry is one write to the shop made for this session. Pending
@@ -166,13 +171,14 @@ func addVerified(list []string, order string) []string {
 	return list
 }
 
-// appendTranscript adds entries and keeps the last session.MaxTranscript.
-func appendTranscript(t []session.Entry, add ...session.Entry) []session.Entry {
-	t = append(t, add...)
-	if len(t) > session.MaxTranscript {
-		t = append([]session.Entry(nil), t[len(t)-session.MaxTranscript:]...)
+// lastButtons lists the buttons of msgs for record.Buttons: the last
+// message's first, each message's in their order.
+func lastButtons(msgs []Message) []Button {
+	var bs []Button
+	for i := len(msgs) - 1; i >= 0; i-- {
+		bs = append(bs, msgs[i].Buttons...)
 	}
-	return t
+	return bs
 }
 
 func botEntry(m Message, at time.Time) session.Entry {
@@ -204,18 +210,13 @@ func historyOf(t []session.Entry) []HistoryEntry {
 	return h
 }
 
-// buttonTitle finds the title of the button with value among the last bot
-// messages, as the transcript shows what the customer clicked.
-func buttonTitle(t []session.Entry, value string) string {
-	for i := len(t) - 1; i >= 0 && t[i].From == "bot"; i-- {
-		var bs []Button
-		if len(t[i].Buttons) == 0 || json.Unmarshal(t[i].Buttons, &bs) != nil {
-			continue
-		}
-		for _, b := range bs {
-			if b.Value == value {
-				return b.Title
-			}
+// buttonTitle finds the title of the button with value among the buttons
+// of the last bot messages (record.Buttons), as the transcript shows what
+// the customer clicked; the value itself when none matches.
+func buttonTitle(bs []Button, value string) string {
+	for _, b := range bs {
+		if b.Value == value {
+			return b.Title
 		}
 	}
 	return value

@@ -138,8 +138,12 @@ func TestConcurrentTurnsAcrossInstances(t *testing.T) {
 	if s.Public["a"] != "1" || s.Public["b"] != "2" {
 		t.Errorf("public vars = %v, want both page variables", s.Public)
 	}
+	tr, err := two.store.Transcript(t.Context(), sid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var lines []string
-	for _, e := range s.Transcript {
+	for _, e := range tr {
 		lines = append(lines, e.From)
 	}
 	if got := strings.Join(lines, ","); got != "bot,user,bot,user,bot" {
@@ -274,7 +278,8 @@ func TestRedisRestartMidConversation(t *testing.T) {
 // load the session, one to save it and release the lock, one read of
 // both lockout counters in a turn that looks something up, one write per
 // counter for a failed verification, one journal save before a write to
-// the shop.
+// the shop, one read of the transcript (kept apart from the session) on a
+// resume.
 func TestRedisRoundTripsPerTurn(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts redis-server")
@@ -306,7 +311,7 @@ func TestRedisRoundTripsPerTurn(t *testing.T) {
 		{"wrong e-mail (lookup, failure counted)", func() { c.text("nekdo@example.cz") }, 5},
 		{"e-mail (lookup)", func() { c.text(mine.Email) }, 3},
 		{"free text", func() { c.text("dobrý den, mám dotaz") }, 2},
-		{"resume", func() { (&convo{t: t, h: h.bot, session: c.session}).hello() }, 2},
+		{"resume (lock, transcript, unlock)", func() { (&convo{t: t, h: h.bot, session: c.session}).hello() }, 3},
 		{"menu choice: note", func() { c.text("vzkaz") }, 2},
 		{"order number", func() { c.text(mine.OrderNumber) }, 2},
 		{"e-mail (lookup, journal, write)", func() { c.text(mine.Email) }, 4},

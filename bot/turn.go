@@ -343,6 +343,15 @@ func (t *turn) resume(ctx context.Context) (Reply, error) {
 			changed = true
 		}
 	}
+	// The transcript is kept apart from the session (session.Store.Transcript):
+	// only a resume reads it.
+	stored, err := t.b.store.Transcript(ctx, t.sess.ID)
+	if err != nil {
+		return Reply{Session: t.sess.ID}, t.storeError(ctx, "read transcript", err)
+	}
+	// A session stored by an older version still carries its transcript
+	// (unsaved entries, stored by the next save).
+	history := historyOf(append(stored, t.sess.Transcript...))
 	if changed {
 		if err := storeState(t.sess, t.st, t.rec); err != nil {
 			return Reply{Session: t.sess.ID}, err
@@ -354,7 +363,7 @@ func (t *turn) resume(ctx context.Context) (Reply, error) {
 	}
 	rep := Reply{
 		Session: t.sess.ID, Bot: t.b.id, Lang: t.st.Lang, Resumed: true,
-		History: historyOf(t.sess.Transcript),
+		History: history,
 		Expect:  Expect(t.rec.Expect),
 	}
 	if t.rec.Ended != "" {
@@ -419,7 +428,7 @@ func (t *turn) input(ctx context.Context) (Reply, error) {
 		t.userText = maskInput(t.req.Text, t.rec.Expect.Input)
 	case KindButton:
 		in = dialog.Input{Kind: dialog.InputButton, Value: t.req.Value}
-		t.userText = buttonTitle(t.sess.Transcript, t.req.Value)
+		t.userText = buttonTitle(t.rec.Buttons, t.req.Value)
 	case KindDigits:
 		in = dialog.Input{Kind: dialog.InputDigits, Text: t.req.Digits}
 		t.userText = maskInput(t.req.Digits, t.rec.Expect.Input)
@@ -477,6 +486,12 @@ func (t *turn) drive(ctx context.Context, st dialog.State, out dialog.Output) (R
 	if t.channel == dialog.ChannelVoice && len(t.messages) > 0 {
 		t.rec.Prompt = speakable(t.messages[len(t.messages)-1])
 	}
+	switch {
+	case len(msgs) > 0:
+		t.rec.Buttons = lastButtons(msgs)
+	case t.userText != "":
+		t.rec.Buttons = nil // the transcript now ends with the customer's line
+	}
 	if err := storeState(t.sess, st, t.rec); err != nil {
 		return Reply{Session: id}, err
 	}
@@ -487,7 +502,7 @@ func (t *turn) drive(ctx context.Context, st dialog.State, out dialog.Output) (R
 	for _, m := range msgs {
 		entries = append(entries, botEntry(m, t.now))
 	}
-	t.sess.Transcript = appendTranscript(t.sess.Transcript, entries...)
+	t.sess.Append(entries...)
 	t.sess.Updated = t.now
 	if err := t.save(ctx); err != nil {
 		return Reply{Session: id}, t.storeError(ctx, "save session", err)

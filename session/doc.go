@@ -17,11 +17,20 @@
 // # Sessions
 //
 // A Session holds the id, bot, channel, language, the dialog engine's
-// position, public and private ($) variables in separate maps, the last
-// MaxTranscript public messages, verification counters and timestamps. It
-// expires when it has not been saved for the store's TTL (default 30 min);
-// reading it does not extend its life and never brings back an expired
-// one. Session.View is the public view: it has no field for private
+// position, public and private ($) variables in separate maps,
+// verification counters and timestamps. It expires when it has not been
+// saved for the store's TTL (default 30 min); reading it does not extend
+// its life and never brings back an expired one.
+//
+// The transcript (the last MaxTranscript public messages, for a client's
+// history on resume) is kept apart from the session blob, so a turn
+// neither decodes nor re-encodes it: Session.Transcript holds only the
+// messages appended (Session.Append) since the session was read; a
+// successful Save appends them to the stored transcript, trims it to
+// MaxTranscript and restarts its expiry with the session's; a refused
+// Save appends nothing. Store.Transcript reads the stored messages; Delete
+// removes them with the session, and a new session under a reused id
+// starts with none. Session.View is the public view: it has no field for private
 // variables, and Save refuses a "$" name among the public ones
 // (ErrInvalid), so a private value cannot reach a client through state or
 // history.
@@ -67,19 +76,21 @@
 //
 // Every key starts with RedisOptions.Prefix (default "samoobsluha:"):
 //
-//	<prefix>session:<id>  hash {v: version, d: session JSON}, PEXPIRE TTL
-//	<prefix>lock:<id>     string owner token, SET NX PX LockTTL
+//	<prefix>session:<id>     hash {v: version, d: session JSON}, PEXPIRE TTL
+//	<prefix>transcript:<id>  list of entry JSON, the last MaxTranscript, PEXPIRE TTL
+//	<prefix>lock:<id>        string owner token, SET NX PX LockTTL
 //
-// On Redis Cluster the id is written as a hash tag, session:{<id>} and
-// lock:{<id>}, so a session's two keys share a slot (the prefix must then
-// hold no braces).
+// On Redis Cluster the id is written as a hash tag, session:{<id>},
+// transcript:{<id>} and lock:{<id>}, so a session's keys share a slot
+// (the prefix must then hold no braces).
 //
 // A turn costs two round trips: LockGet is one EVALSHA of a script that
 // runs SET NX PX and, when the lock was taken, HMGET; SaveUnlock is one
 // EVALSHA of a script that checks the lock's owner token, deletes the
-// lock, compares the version field, writes both fields and sets the
-// expiry. Get is one HMGET. Save is one EVALSHA (the version check, write
-// and expiry without the lock). Lock is one SET NX PX when free; LockGet
+// lock, compares the version field, writes both fields, appends the
+// turn's transcript entries (RPUSH, LTRIM) and sets both expiries. Get is
+// one HMGET; Transcript is one LRANGE (a resume's history). Save is one
+// EVALSHA (the version check, writes and expiries without the lock). Lock is one SET NX PX when free; LockGet
 // and Lock poll with a backoff capped at LockPoll (50 ms) while the lock
 // is busy; unlock and TurnLock.Unlock are one EVALSHA compare-and-delete.
 // After a Redis restart or SCRIPT FLUSH the first run of each script

@@ -38,7 +38,7 @@ func Example() {
 		}
 	}
 	s, _ := st.Get(ctx, "abc")
-	v := s.View()
-	fmt.Println(s.Version, len(v.Transcript), v.Vars)
+	tr, _ := st.Transcript(ctx, "abc") // the stored messages, for a resume
+	fmt.Println(s.Version, len(tr), s.View().Vars)
 	// Output: 2 2 map[order_number:2025000123]
 }

@@ -52,9 +52,10 @@ type MemoryStore struct {
 }
 
 type memSession struct {
-	data    []byte
-	version int64
-	expires time.Time
+	data       []byte
+	transcript [][]byte // encoded entries, the last MaxTranscript; never changed in place
+	version    int64
+	expires    time.Time
 }
 
 type memLock struct {
@@ -110,6 +111,22 @@ func (m *MemoryStore) Get(ctx context.Context, id string) (*Session, error) {
 	return s, nil
 }
 
+// Transcript returns the stored transcript of the live session id, oldest
+// first, or nil.
+func (m *MemoryStore) Transcript(ctx context.Context, id string) ([]Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("get transcript of session %s: %w", id, err)
+	}
+	m.mu.Lock()
+	e, _ := m.liveLocked(id, m.now())
+	m.mu.Unlock()
+	tr, err := decodeTranscript(e.transcript)
+	if err != nil {
+		return nil, fmt.Errorf("get transcript of session %s: %w", id, err)
+	}
+	return tr, nil
+}
+
 // liveLocked returns the unexpired session id, dropping an expired one.
 // m.mu must be held.
 func (m *MemoryStore) liveLocked(id string, now time.Time) (memSession, bool) {
@@ -123,8 +140,9 @@ func (m *MemoryStore) liveLocked(id string, now time.Time) (memSession, bool) {
 
 // Save stores s if s.Version is the stored version (0: the session must
 // not exist), then sets s.Version to the new version, stamps s.Created (if
-// zero) and s.Updated, trims s.Transcript to MaxTranscript and restarts the
-// idle expiry. It returns an error wrapping ErrConflict when another writer
+// zero) and s.Updated, appends s.Transcript to the stored transcript
+// (keeping the last MaxTranscript) and clears it, and restarts the idle
+// expiry. It returns an error wrapping ErrConflict when another writer
 // saved first, ErrNotFound when s.Version > 0 but the session has expired or
 // was deleted (it is not resurrected), ErrInvalid for a session that must
 // not be stored. On error nothing is written and s is unchanged.
@@ -140,7 +158,7 @@ func (m *MemoryStore) save(ctx context.Context, s *Session, l *memLock) error {
 	}
 	now := m.now()
 	c := *s
-	data, err := c.encode(now)
+	data, entries, err := c.encode(now)
 	if err != nil {
 		return fmt.Errorf("save session %s: %w", s.ID, err)
 	}
@@ -161,7 +179,17 @@ func (m *MemoryStore) save(ctx context.Context, s *Session, l *memLock) error {
 		return fmt.Errorf("save session %s at version %d (stored %d): %w", s.ID, s.Version, cur.version, ErrConflict)
 	}
 	m.sweepLocked(now)
-	m.sessions[s.ID] = memSession{data: data, version: s.Version + 1, expires: now.Add(m.ttl)}
+	tr := cur.transcript // nil for a new session
+	if len(entries) > 0 {
+		// A new slice: an older copy of the list is never changed.
+		all := make([][]byte, 0, len(tr)+len(entries))
+		all = append(append(all, tr...), entries...)
+		if n := len(all); n > MaxTranscript {
+			all = all[n-MaxTranscript:]
+		}
+		tr = all
+	}
+	m.sessions[s.ID] = memSession{data: data, transcript: tr, version: s.Version + 1, expires: now.Add(m.ttl)}
 	*s = c
 	s.Version++
 	return nil
@@ -296,7 +324,7 @@ func (m *MemoryStore) unlockLocked(id string, l *memLock) {
 	}
 }
 
-// Delete removes session id. Deleting a missing session is not an error.
+// Delete removes session id and its transcript. Deleting a missing session is not an error.
 func (m *MemoryStore) Delete(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("delete session %s: %w", id, err)

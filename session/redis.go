@@ -178,9 +178,9 @@ const releaseTimeout = 2 * time.Second
 // Round trips per call (EVALSHA falls back to EVAL once after a Redis
 // restart or SCRIPT FLUSH, adding one): LockGet 1 when uncontended
 // (EVALSHA; one more per poll while busy), TurnLock.SaveUnlock 1
-// (EVALSHA), TurnLock.Unlock 1 (EVALSHA), Get 1 (HMGET), Save 1
-// (EVALSHA), Lock 1 when uncontended (SET NX PX; one more per poll while
-// busy), unlock 1 (EVALSHA), Delete 1, Ping 1. A turn is therefore two
+// (EVALSHA), TurnLock.Unlock 1 (EVALSHA), Get 1 (HMGET), Transcript 1
+// (LRANGE), Save 1 (EVALSHA), Lock 1 when uncontended (SET NX PX; one
+// more per poll while busy), unlock 1 (EVALSHA), Delete 1, Ping 1. A turn is therefore two
 // round trips: LockGet and SaveUnlock.
 type RedisStore struct {
 	c        redis.UniversalClient
@@ -231,6 +231,13 @@ func (r *RedisStore) sessionKey(id string) string {
 	return r.prefix + "session:" + id
 }
 
+func (r *RedisStore) transcriptKey(id string) string {
+	if r.cluster {
+		return r.prefix + "transcript:{" + id + "}"
+	}
+	return r.prefix + "transcript:" + id
+}
+
 func (r *RedisStore) lockKey(id string) string {
 	if r.cluster {
 		return r.prefix + "lock:{" + id + "}"
@@ -238,21 +245,29 @@ func (r *RedisStore) lockKey(id string) string {
 	return r.prefix + "lock:" + id
 }
 
-// saveScript is the versioned write: KEYS[1] the session hash, ARGV[1] the
-// version the writer loaded (0: new), ARGV[2] the encoded session,
-// ARGV[3] the TTL in ms. It returns the new version, -1 on a version
-// conflict, -2 when a loaded session no longer exists.
+// saveScript is the versioned write: KEYS[1] the session hash, KEYS[2]
+// the transcript list, ARGV[1] the version the writer loaded (0: new),
+// ARGV[2] the encoded session, ARGV[3] the TTL in ms, ARGV[4] the
+// transcript cap, ARGV[5...] transcript entries to append. It returns the
+// new version, -1 on a version conflict, -2 when a loaded session no
+// longer exists (nothing is written then).
 var saveScript = redis.NewScript(`
 local v = redis.call('HGET', KEYS[1], 'v')
 if not v then
   if ARGV[1] ~= '0' then return -2 end
   v = 0
+  redis.call('DEL', KEYS[2])
 else
   v = tonumber(v)
   if v ~= tonumber(ARGV[1]) then return -1 end
 end
 redis.call('HSET', KEYS[1], 'v', v + 1, 'd', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if #ARGV > 4 then
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, 5))
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
 return v + 1
 `)
 
@@ -275,12 +290,13 @@ return redis.call('HMGET', KEYS[2], 'v', 'd')
 `)
 
 // saveUnlockScript is saveScript fenced by the turn lock, releasing it:
-// KEYS[1] the lock, KEYS[2] the session hash, ARGV[1] the owner token,
-// ARGV[2] the version the writer loaded (0: new), ARGV[3] the encoded
-// session, ARGV[4] the TTL in ms. It returns the new version, -1 on a
-// version conflict, -2 when a loaded session no longer exists, -3 when
-// the lock is no longer the writer's (nothing is written, nothing
-// released).
+// KEYS[1] the lock, KEYS[2] the session hash, KEYS[3] the transcript
+// list, ARGV[1] the owner token, ARGV[2] the version the writer loaded
+// (0: new), ARGV[3] the encoded session, ARGV[4] the TTL in ms, ARGV[5]
+// the transcript cap, ARGV[6...] transcript entries to append. It returns
+// the new version, -1 on a version conflict, -2 when a loaded session no
+// longer exists, -3 when the lock is no longer the writer's (nothing is
+// written, nothing released).
 var saveUnlockScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -3 end
 redis.call('DEL', KEYS[1])
@@ -288,14 +304,32 @@ local v = redis.call('HGET', KEYS[2], 'v')
 if not v then
   if ARGV[2] ~= '0' then return -2 end
   v = 0
+  redis.call('DEL', KEYS[3])
 else
   v = tonumber(v)
   if v ~= tonumber(ARGV[2]) then return -1 end
 end
 redis.call('HSET', KEYS[2], 'v', v + 1, 'd', ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if #ARGV > 5 then
+  redis.call('RPUSH', KEYS[3], unpack(ARGV, 6))
+  redis.call('LTRIM', KEYS[3], -tonumber(ARGV[5]), -1)
+end
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return v + 1
 `)
+
+// saveArgs builds a save script's arguments: head, then the transcript
+// cap and the entries.
+func saveArgs(entries [][]byte, head ...any) []any {
+	args := make([]any, 0, len(head)+1+len(entries))
+	args = append(args, head...)
+	args = append(args, MaxTranscript)
+	for _, e := range entries {
+		args = append(args, e)
+	}
+	return args
+}
 
 // Get returns the live session with that id, or an error wrapping
 // ErrNotFound, or ErrUnavailable when Redis cannot be reached. It does not
@@ -332,20 +366,21 @@ func parseStored(op string, vals []any) (*Session, error) {
 
 // Save stores s if s.Version is the stored version (0: the session must
 // not exist), then sets s.Version to the new version, stamps s.Created (if
-// zero) and s.Updated, trims s.Transcript to MaxTranscript and restarts the
-// idle expiry. It returns an error wrapping ErrConflict when another writer
+// zero) and s.Updated, appends s.Transcript to the stored transcript
+// (keeping the last MaxTranscript) and clears it, and restarts the idle
+// expiry of both. It returns an error wrapping ErrConflict when another writer
 // saved first, ErrNotFound when s.Version > 0 but the session has expired or
 // was deleted (it is not resurrected), ErrInvalid for a session that must
 // not be stored, ErrUnavailable when Redis cannot be reached (the write may
 // or may not have happened). On error s is unchanged. One round trip.
 func (r *RedisStore) Save(ctx context.Context, s *Session) error {
 	c := *s
-	data, err := c.encode(r.now())
+	data, entries, err := c.encode(r.now())
 	if err != nil {
 		return fmt.Errorf("save session %s: %w", s.ID, err)
 	}
-	nv, err := saveScript.Run(ctx, r.c, []string{r.sessionKey(s.ID)},
-		s.Version, data, r.ttl.Milliseconds()).Int64()
+	nv, err := saveScript.Run(ctx, r.c, []string{r.sessionKey(s.ID), r.transcriptKey(s.ID)},
+		saveArgs(entries, s.Version, data, r.ttl.Milliseconds())...).Int64()
 	if err != nil {
 		return storeError(ctx, "save session "+s.ID, err)
 	}
@@ -414,7 +449,7 @@ func (r *RedisStore) Lock(ctx context.Context, id string) (func(), error) {
 // The TurnLock's SaveUnlock and Unlock are one round trip each (bounded,
 // for Unlock, by its own timeout).
 func (r *RedisStore) LockGet(ctx context.Context, id string) (TurnLock, error) {
-	keys := []string{r.lockKey(id), r.sessionKey(id)}
+	keys := []string{r.lockKey(id), r.sessionKey(id), r.transcriptKey(id)}
 	token := rand.Text()
 	backoff := 2 * time.Millisecond
 	for busy := false; ; busy = true {
@@ -452,7 +487,7 @@ func (r *RedisStore) LockGet(ctx context.Context, id string) (TurnLock, error) {
 type redisTurn struct {
 	r     *RedisStore
 	id    string
-	keys  []string // lock, session
+	keys  []string // lock, session, transcript
 	token string
 	s     *Session
 	// base carries the values of LockGet's context, without its end, for
@@ -472,12 +507,12 @@ func (t *redisTurn) SaveUnlock(ctx context.Context, s *Session) error {
 		return fmt.Errorf("save session %q under the lock of %s: %w", s.ID, t.id, ErrInvalid)
 	}
 	c := *s
-	data, err := c.encode(t.r.now())
+	data, entries, err := c.encode(t.r.now())
 	if err != nil {
 		return fmt.Errorf("save session %s: %w", s.ID, err)
 	}
 	nv, err := saveUnlockScript.Run(ctx, t.r.c, t.keys,
-		t.token, s.Version, data, t.r.ttl.Milliseconds()).Int64()
+		saveArgs(entries, t.token, s.Version, data, t.r.ttl.Milliseconds())...).Int64()
 	if err != nil {
 		return storeError(ctx, "save session "+s.ID, err)
 	}
@@ -510,10 +545,28 @@ func (t *redisTurn) Unlock() {
 	})
 }
 
-// Delete removes session id (not its lock). Deleting a missing session is
-// not an error. One round trip.
+// Transcript returns the stored transcript of session id (LRANGE), oldest
+// first, or nil. One round trip.
+func (r *RedisStore) Transcript(ctx context.Context, id string) ([]Entry, error) {
+	vals, err := r.c.LRange(ctx, r.transcriptKey(id), -MaxTranscript, -1).Result()
+	if err != nil {
+		return nil, storeError(ctx, "get transcript of session "+id, err)
+	}
+	stored := make([][]byte, len(vals))
+	for i, v := range vals {
+		stored[i] = []byte(v)
+	}
+	tr, err := decodeTranscript(stored)
+	if err != nil {
+		return nil, fmt.Errorf("get transcript of session %s: %w", id, err)
+	}
+	return tr, nil
+}
+
+// Delete removes session id and its transcript (not its lock). Deleting a
+// missing session is not an error. One round trip.
 func (r *RedisStore) Delete(ctx context.Context, id string) error {
-	if err := r.c.Del(ctx, r.sessionKey(id)).Err(); err != nil {
+	if err := r.c.Del(ctx, r.sessionKey(id), r.transcriptKey(id)).Err(); err != nil {
 		return storeError(ctx, "delete session "+id, err)
 	}
 	return nil

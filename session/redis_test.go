@@ -527,3 +527,51 @@ func TestRedisCluster(t *testing.T) {
 		testCounter(t, session.NewRedisCounter(c, sessiontest.Prefix()), 600*time.Millisecond, time.Sleep)
 	})
 }
+
+// TestRedisStoreLegacyTranscript: a session stored before the transcript
+// moved out of the blob keeps its messages: they come back as unsaved
+// entries and the next save moves them to the stored transcript.
+func TestRedisStoreLegacyTranscript(t *testing.T) {
+	c := mustRedisClient(t)
+	prefix := mustPrefix(t, c)
+	st := session.NewRedisStore(c, session.RedisOptions{Prefix: prefix})
+	ctx := t.Context()
+	legacy := `{"id":"old","bot":"default","channel":"web","lang":"cs",` +
+		`"transcript":[{"from":"bot","text":"Dobrý den","at":"2026-11-27T09:00:00Z"},` +
+		`{"from":"user","text":"stav","at":"2026-11-27T09:00:01Z"}],` +
+		`"created":"2026-11-27T09:00:00Z","updated":"2026-11-27T09:00:01Z","version":0}`
+	if err := c.HSet(ctx, prefix+"session:old", "v", 3, "d", legacy).Err(); err != nil {
+		t.Fatal(err)
+	}
+	tl, err := st.LockGet(ctx, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tl.Unlock()
+	s := tl.Session()
+	if s == nil || len(s.Transcript) != 2 || s.Version != 3 {
+		t.Fatalf("legacy session = %+v, want version 3 with 2 unsaved entries", s)
+	}
+	s.Append(session.Entry{From: "bot", Text: "Zadejte číslo objednávky."})
+	if err := tl.SaveUnlock(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := st.Transcript(ctx, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range tr {
+		got = append(got, e.Text)
+	}
+	if diff := cmp.Diff([]string{"Dobrý den", "stav", "Zadejte číslo objednávky."}, got); diff != "" {
+		t.Errorf("transcript after the first save (-want +got):\n%s", diff)
+	}
+	again, err := st.Get(ctx, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Transcript != nil {
+		t.Errorf("after the save, Get returned unsaved entries %v, want none", again.Transcript)
+	}
+}

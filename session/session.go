@@ -54,8 +54,14 @@ type Session struct {
 	Public  map[string]any `json:"public,omitempty"`
 	Private map[string]any `json:"private,omitempty"`
 
-	// Transcript holds the last MaxTranscript public messages.
-	Transcript []Entry `json:"transcript,omitempty"`
+	// Transcript holds public messages appended since the session was
+	// read (Append) and not yet saved. It is not part of the stored
+	// session blob: a successful Save appends these entries to the
+	// session's stored transcript (which keeps the last MaxTranscript,
+	// and expires with the session) and clears the field. A session read
+	// back (Get, LockGet) has none; Store.Transcript reads the stored
+	// ones. A failed Save appends nothing.
+	Transcript []Entry `json:"-"`
 
 	// Verifications counts verification attempts (order number + e-mail
 	// checks) in this session.
@@ -94,7 +100,9 @@ type PublicView struct {
 // View returns the session's public view. Vars is a copy of Public without
 // any "$"-prefixed name (Save refuses such names, View drops them as a
 // second line of defence); Transcript is a copy of the last MaxTranscript
-// entries. Changing the view does not change the session.
+// entries of s.Transcript (the unsaved ones; the stored transcript is
+// read with Store.Transcript). Changing the view does not change the
+// session.
 func (s *Session) View() PublicView {
 	var vars map[string]any
 	if s.Public != nil {
@@ -116,8 +124,8 @@ func (s *Session) View() PublicView {
 	return PublicView{ID: s.ID, Bot: s.Bot, Lang: s.Lang, Vars: vars, Transcript: transcript}
 }
 
-// Append adds public messages to the transcript, keeping only the last
-// MaxTranscript.
+// Append adds public messages to the unsaved transcript, keeping only the
+// last MaxTranscript; the next successful Save stores them.
 func (s *Session) Append(e ...Entry) {
 	s.Transcript = append(s.Transcript, e...)
 	if n := len(s.Transcript); n > MaxTranscript {
@@ -136,6 +144,16 @@ func (s *Session) Clone() (*Session, error) {
 	var c Session
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("clone session %s: %w", s.ID, err)
+	}
+	if s.Transcript != nil {
+		// Not in the JSON form: copied on its own.
+		b, err := json.Marshal(s.Transcript)
+		if err != nil {
+			return nil, fmt.Errorf("clone session %s: %w", s.ID, err)
+		}
+		if err := json.Unmarshal(b, &c.Transcript); err != nil {
+			return nil, fmt.Errorf("clone session %s: %w", s.ID, err)
+		}
 	}
 	return &c, nil
 }
@@ -157,31 +175,70 @@ func (s *Session) validate() error {
 	return nil
 }
 
-// encode validates s, trims its transcript, stamps its times and returns
-// the stored form.
-func (s *Session) encode(now time.Time) ([]byte, error) {
+// encode validates s, stamps its times and returns the stored form
+// (without the transcript) and the unsaved transcript entries to append,
+// each encoded on its own (at most the last MaxTranscript). It clears
+// s.Transcript: callers encode a copy and keep it only on success.
+func (s *Session) encode(now time.Time) ([]byte, [][]byte, error) {
 	if err := s.validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(s.Transcript) > MaxTranscript {
-		s.Append()
+	tr := s.Transcript
+	if len(tr) > MaxTranscript {
+		tr = tr[len(tr)-MaxTranscript:]
 	}
+	var entries [][]byte
+	if len(tr) > 0 {
+		entries = make([][]byte, len(tr))
+		for i := range tr {
+			b, err := json.Marshal(&tr[i])
+			if err != nil {
+				return nil, nil, fmt.Errorf("%w: encode transcript: %v", ErrInvalid, err)
+			}
+			entries[i] = b
+		}
+	}
+	s.Transcript = nil
 	if s.Created.IsZero() {
 		s.Created = now
 	}
 	s.Updated = now
 	b, err := json.Marshal(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encode: %v", ErrInvalid, err)
+		return nil, nil, fmt.Errorf("%w: encode: %v", ErrInvalid, err)
 	}
-	return b, nil
+	return b, entries, nil
 }
 
-// decodeSession parses the stored form and sets the stored version.
+// decodeTranscript parses stored transcript entries, oldest first.
+func decodeTranscript(stored [][]byte) ([]Entry, error) {
+	if len(stored) == 0 {
+		return nil, nil
+	}
+	out := make([]Entry, len(stored))
+	for i, b := range stored {
+		if err := json.Unmarshal(b, &out[i]); err != nil {
+			return nil, fmt.Errorf("decode stored transcript: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// decodeSession parses the stored form and sets the stored version. A
+// session stored before the transcript moved out of the blob still has
+// it under "transcript": it comes back as unsaved entries, so the next
+// Save moves it to the stored transcript.
 func decodeSession(b []byte, version int64) (*Session, error) {
 	var s Session
-	if err := json.Unmarshal(b, &s); err != nil {
+	w := struct {
+		*Session
+		Legacy []Entry `json:"transcript"`
+	}{Session: &s}
+	if err := json.Unmarshal(b, &w); err != nil {
 		return nil, fmt.Errorf("decode stored session: %w", err)
+	}
+	if len(w.Legacy) > 0 {
+		s.Append(w.Legacy...)
 	}
 	s.Version = version
 	return &s, nil
@@ -204,7 +261,9 @@ type Store interface {
 	Get(ctx context.Context, id string) (*Session, error)
 	// Save writes s if s.Version equals the stored version (0 = must not
 	// exist), increments s.Version, stamps s.Updated (and s.Created when
-	// zero) with the store's clock and resets the idle expiry. Errors wrap
+	// zero) with the store's clock, appends s.Transcript to the stored
+	// transcript (keeping the last MaxTranscript) and clears it, and resets
+	// the idle expiry of both. Errors wrap
 	// ErrConflict (another writer saved first), ErrNotFound (s.Version > 0
 	// but the session expired or was deleted; it is not resurrected),
 	// ErrInvalid or ErrUnavailable; on error s is unchanged and nothing
@@ -216,8 +275,15 @@ type Store interface {
 	// it (only if still owned; calling it twice is harmless). A lock not
 	// released within the store's lock TTL expires.
 	Lock(ctx context.Context, id string) (unlock func(), err error)
-	// Delete removes a session; deleting a missing one is not an error.
+	// Delete removes a session and its stored transcript; deleting a
+	// missing one is not an error.
 	Delete(ctx context.Context, id string) error
+	// Transcript returns the stored transcript of session id: its last
+	// MaxTranscript public messages, oldest first (nil when it has none,
+	// or the session is missing or expired). It is kept apart from the
+	// session, so a turn neither reads nor rewrites it; a client's resume
+	// reads it.
+	Transcript(ctx context.Context, id string) ([]Entry, error)
 	// Ping reports whether the store is reachable (for /readyz).
 	Ping(ctx context.Context) error
 }

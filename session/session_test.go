@@ -12,6 +12,9 @@ import (
 
 // benchSession is a session of a realistic size: a full transcript and a
 // handful of variables.
+//
+// The benchmarks' turns append one customer and one bot message
+// (turnEntries), as a real turn does.
 func benchSession(id string) *session.Session {
 	s := &session.Session{
 		ID: id, Bot: "default", Channel: "web", Lang: "cs",
@@ -24,6 +27,12 @@ func benchSession(id string) *session.Session {
 		s.Append(session.Entry{From: "bot", Text: fmt.Sprintf("Zpráva číslo %d: objednávka 2025000123 je ve stavu Odesláno.", i), At: at})
 	}
 	return s
+}
+
+// turnEntries are the messages a benchmark turn appends.
+var turnEntries = []session.Entry{
+	{From: "user", Text: "2025000123", At: time.Date(2026, 11, 27, 9, 1, 0, 0, time.UTC)},
+	{From: "bot", Text: "Objednávka 2025000123 je ve stavu Odesláno.", Buttons: json.RawMessage(`[{"title":"Zpět","value":"back"}]`), At: time.Date(2026, 11, 27, 9, 1, 0, 0, time.UTC)},
 }
 
 // benchGetSave measures one turn's store work: Get, change, Save.
@@ -40,6 +49,7 @@ func benchGetSave(b *testing.B, st session.Store) {
 			b.Fatal(err)
 		}
 		s.Failures++
+		s.Append(turnEntries...)
 		if err := st.Save(ctx, s); err != nil {
 			b.Fatal(err)
 		}
@@ -107,6 +117,7 @@ func benchTurn(b *testing.B, st session.Store) {
 			}
 			s := tl.Session()
 			s.Failures++
+			s.Append(turnEntries...)
 			if err := tl.SaveUnlock(ctx, s); err != nil {
 				b.Fatal(err)
 			}

@@ -41,7 +41,9 @@ func Run(t *testing.T, newStore func(t *testing.T) session.Store) {
 		{"Delete", testDelete},
 		{"SaveAfterDelete", testSaveAfterDelete},
 		{"RefusesInvalid", testRefusesInvalid},
+		{"TranscriptAppends", testTranscriptAppends},
 		{"TranscriptCapped", testTranscriptCapped},
+		{"FailedSaveAppendsNothing", testFailedSaveAppendsNothing},
 		{"PublicViewHasNoPrivate", testPublicViewHasNoPrivate},
 		{"GetReturnsCopy", testGetReturnsCopy},
 		{"LockExcludes", testLockExcludes},
@@ -240,6 +242,9 @@ func testDelete(t *testing.T, st session.Store) {
 		t.Fatalf("Delete = %v, want nil", err)
 	}
 	wantNotFound(t, st, id)
+	if got := texts(t, st, id); got != nil {
+		t.Errorf("transcript after Delete = %q, want none", got)
+	}
 }
 
 func testSaveAfterDelete(t *testing.T, st session.Store) {
@@ -255,9 +260,13 @@ func testSaveAfterDelete(t *testing.T, st session.Store) {
 	wantNotFound(t, st, id)
 	// A new conversation may reuse the id (a phone call id, say).
 	fresh := sample(id)
+	fresh.Transcript = fresh.Transcript[:1]
 	mustSave(t, st, fresh)
 	if fresh.Version != 1 {
 		t.Errorf("new session after delete: Version = %d, want 1", fresh.Version)
+	}
+	if got := texts(t, st, id); len(got) != 1 {
+		t.Errorf("new session after delete has transcript %q, want only its own entry", got)
 	}
 }
 
@@ -287,6 +296,51 @@ func testRefusesInvalid(t *testing.T, st session.Store) {
 	}
 }
 
+// texts returns the texts of the stored transcript of id.
+func texts(t *testing.T, st session.Store, id string) []string {
+	t.Helper()
+	tr, err := st.Transcript(t.Context(), id)
+	if err != nil {
+		t.Fatalf("Transcript(%s) = %v, want the stored entries", id, err)
+	}
+	var out []string
+	for _, e := range tr {
+		out = append(out, e.Text)
+	}
+	return out
+}
+
+func testTranscriptAppends(t *testing.T, st session.Store) {
+	s := sample(newID(t))
+	want := s.Transcript
+	if got := texts(t, st, s.ID); got != nil {
+		t.Fatalf("transcript of a missing session = %q, want none", got)
+	}
+	mustSave(t, st, s)
+	if s.Transcript != nil {
+		t.Errorf("after Save, Transcript = %v, want it cleared (stored)", s.Transcript)
+	}
+	got, err := st.Transcript(t.Context(), s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("stored transcript (-saved +stored):\n%s", diff)
+	}
+	if g := mustGet(t, st, s.ID); g.Transcript != nil {
+		t.Errorf("Get returned transcript %v, want none (read with Store.Transcript)", g.Transcript)
+	}
+	// A save without new entries keeps the stored ones; new ones append.
+	mustSave(t, st, s)
+	at := time.Date(2026, 11, 27, 9, 1, 0, 0, time.UTC)
+	s.Append(session.Entry{From: "user", Text: "a", At: at}, session.Entry{From: "bot", Text: "b", At: at})
+	mustSave(t, st, s)
+	wantTexts := []string{want[0].Text, want[1].Text, want[2].Text, "a", "b"}
+	if diff := cmp.Diff(wantTexts, texts(t, st, s.ID)); diff != "" {
+		t.Errorf("transcript after two more saves (-want +got):\n%s", diff)
+	}
+}
+
 func testTranscriptCapped(t *testing.T, st session.Store) {
 	s := sample(newID(t))
 	s.Transcript = nil
@@ -295,17 +349,69 @@ func testTranscriptCapped(t *testing.T, st session.Store) {
 		s.Transcript = append(s.Transcript, session.Entry{From: "user", Text: fmt.Sprint(i), At: at})
 	}
 	mustSave(t, st, s)
-	got := mustGet(t, st, s.ID)
-	if len(got.Transcript) != session.MaxTranscript {
-		t.Fatalf("stored transcript has %d entries, want %d", len(got.Transcript), session.MaxTranscript)
+	got := texts(t, st, s.ID)
+	if len(got) != session.MaxTranscript {
+		t.Fatalf("stored transcript has %d entries, want %d", len(got), session.MaxTranscript)
 	}
-	if first, last := got.Transcript[0].Text, got.Transcript[len(got.Transcript)-1].Text; first != "17" || last != fmt.Sprint(session.MaxTranscript+16) {
+	if first, last := got[0], got[len(got)-1]; first != "17" || last != fmt.Sprint(session.MaxTranscript+16) {
 		t.Errorf("stored transcript runs %s..%s, want the last %d: 17..%d", first, last, session.MaxTranscript, session.MaxTranscript+16)
 	}
-	// Append keeps the cap too.
-	got.Append(session.Entry{From: "bot", Text: "new", At: at})
-	if len(got.Transcript) != session.MaxTranscript || got.Transcript[session.MaxTranscript-1].Text != "new" {
-		t.Errorf("after Append: %d entries ending %q, want %d ending %q", len(got.Transcript), got.Transcript[len(got.Transcript)-1].Text, session.MaxTranscript, "new")
+	// Saves that append keep the cap across saves.
+	for i := range 3 {
+		s.Append(session.Entry{From: "bot", Text: fmt.Sprint("new", i), At: at})
+		mustSave(t, st, s)
+	}
+	got = texts(t, st, s.ID)
+	if len(got) != session.MaxTranscript || got[0] != "20" || got[len(got)-1] != "new2" {
+		t.Errorf("after three more saves: %d entries %s..%s, want %d: 20..new2", len(got), got[0], got[len(got)-1], session.MaxTranscript)
+	}
+	// Append keeps the cap on the unsaved entries too.
+	for i := range session.MaxTranscript + 1 {
+		s.Append(session.Entry{From: "user", Text: fmt.Sprint(i), At: at})
+	}
+	if len(s.Transcript) != session.MaxTranscript || s.Transcript[0].Text != "1" {
+		t.Errorf("after Append: %d unsaved entries starting %q, want %d starting %q", len(s.Transcript), s.Transcript[0].Text, session.MaxTranscript, "1")
+	}
+}
+
+// testFailedSaveAppendsNothing: a refused Save or SaveUnlock leaves the
+// stored transcript as it was, and the caller's unsaved entries in place.
+func testFailedSaveAppendsNothing(t *testing.T, st session.Store) {
+	id := newID(t)
+	mustSave(t, st, sample(id))
+	before := texts(t, st, id)
+	at := time.Date(2026, 11, 27, 9, 1, 0, 0, time.UTC)
+
+	stale := mustGet(t, st, id)
+	mustSave(t, st, mustGet(t, st, id)) // another writer saves first
+	stale.Append(session.Entry{From: "user", Text: "lost", At: at})
+	if err := st.Save(t.Context(), stale); !errors.Is(err, session.ErrConflict) {
+		t.Fatalf("Save of a stale session = %v, want ErrConflict", err)
+	}
+	if len(stale.Transcript) != 1 {
+		t.Errorf("refused Save left %d unsaved entries, want 1", len(stale.Transcript))
+	}
+
+	tl := mustLockGet(t, st, id)
+	other := mustGet(t, st, id)
+	mustSave(t, st, other) // a writer that ignores the lock
+	mine := tl.Session()
+	mine.Append(session.Entry{From: "user", Text: "fenced", At: at})
+	if err := tl.SaveUnlock(t.Context(), mine); !errors.Is(err, session.ErrConflict) {
+		t.Fatalf("SaveUnlock after another writer saved = %v, want ErrConflict", err)
+	}
+	if len(mine.Transcript) != 1 {
+		t.Errorf("refused SaveUnlock left %d unsaved entries, want 1", len(mine.Transcript))
+	}
+
+	bad := mustGet(t, st, id)
+	bad.Public["$secret"] = "x"
+	bad.Append(session.Entry{From: "user", Text: "invalid", At: at})
+	if err := st.Save(t.Context(), bad); !errors.Is(err, session.ErrInvalid) {
+		t.Fatalf("Save of an invalid session = %v, want ErrInvalid", err)
+	}
+	if diff := cmp.Diff(before, texts(t, st, id)); diff != "" {
+		t.Errorf("stored transcript after refused saves (-before +after):\n%s", diff)
 	}
 }
 
@@ -313,6 +419,7 @@ func testPublicViewHasNoPrivate(t *testing.T, st session.Store) {
 	s := sample(newID(t))
 	mustSave(t, st, s)
 	got := mustGet(t, st, s.ID)
+	got.Append(sample(s.ID).Transcript...)
 	// Even a private name slipped into Public after loading is not shown.
 	got.Public["$leak"] = "should-not-show"
 	v := got.View()
@@ -340,10 +447,15 @@ func testGetReturnsCopy(t *testing.T, st session.Store) {
 	s.Public["order_number"] = "changed after save"
 	a := mustGet(t, st, s.ID)
 	a.Public["order_number"] = "changed after get"
-	a.Transcript[0].Text = "changed"
+	ta, err := st.Transcript(t.Context(), s.ID)
+	if err != nil || len(ta) == 0 {
+		t.Fatalf("Transcript = %v, %v, want the stored entries", ta, err)
+	}
+	ta[0].Text = "changed"
 	b := mustGet(t, st, s.ID)
-	if b.Public["order_number"] != "2025000123" || b.Transcript[0].Text != "Dobrý den, jak vám mohu pomoci?" {
-		t.Errorf("Get = %v / %q, want the stored values unaffected by callers' changes", b.Public["order_number"], b.Transcript[0].Text)
+	tb := texts(t, st, s.ID)
+	if b.Public["order_number"] != "2025000123" || tb[0] != "Dobrý den, jak vám mohu pomoci?" {
+		t.Errorf("Get = %v / %q, want the stored values unaffected by callers' changes", b.Public["order_number"], tb[0])
 	}
 }
 
@@ -506,8 +618,14 @@ func testExpiresWhenIdle(t *testing.T, e Expiry, st session.Store, advance func(
 	mustSave(t, st, sample(id))
 	advance(e.TTL / 2)
 	mustGet(t, st, id) // still alive; reading must not extend it
+	if got := texts(t, st, id); len(got) != 3 {
+		t.Fatalf("transcript of a live session = %q, want 3 entries", got)
+	}
 	advance(e.TTL/2 + e.TTL/4)
 	wantNotFound(t, st, id)
+	if got := texts(t, st, id); got != nil {
+		t.Errorf("transcript of an expired session = %q, want none (it expires with the session)", got)
+	}
 }
 
 func testSaveRestartsIdleTime(t *testing.T, e Expiry, st session.Store, advance func(time.Duration)) {
@@ -521,8 +639,14 @@ func testSaveRestartsIdleTime(t *testing.T, e Expiry, st session.Store, advance 
 	if diff := cmp.Diff(s, got, ignoreTimes); diff != "" {
 		t.Errorf("Get after the second Save (-saved +got):\n%s", diff)
 	}
+	if got := texts(t, st, id); len(got) != 3 {
+		t.Errorf("transcript 0.6 TTL after the last Save = %q, want 3 entries (a Save restarts its idle time too)", got)
+	}
 	advance(e.TTL * 6 / 10)
 	wantNotFound(t, st, id)
+	if got := texts(t, st, id); got != nil {
+		t.Errorf("transcript of an expired session = %q, want none", got)
+	}
 }
 
 func testExpiredNotResurrected(t *testing.T, e Expiry, st session.Store, advance func(time.Duration)) {

@@ -287,8 +287,12 @@ func testSaveUnlockFencesExpiredLock(t *testing.T, e Expiry, st session.Store, a
 	advance(e.LockTTL + e.LockTTL/2)
 	late := tl.Session()
 	late.Public["turn"] = "late"
+	late.Append(session.Entry{From: "user", Text: "late", At: time.Now()})
 	if err := tl.SaveUnlock(t.Context(), late); !errors.Is(err, session.ErrConflict) {
 		t.Fatalf("SaveUnlock after the lock expired = %v, want ErrConflict", err)
+	}
+	if got := texts(t, st, id); len(got) != 3 {
+		t.Errorf("transcript after a fenced SaveUnlock = %q, want the 3 saved entries only", got)
 	}
 	if late.Version != s.Version {
 		t.Errorf("failed SaveUnlock changed Version to %d, want %d", late.Version, s.Version)
