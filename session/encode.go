@@ -267,3 +267,46 @@ func plainCompact(raw []byte) bool {
 	}
 	return true
 }
+
+// marshalEntry returns the stored form of a transcript entry: the same
+// bytes as json.Marshal(e), written directly when it can be.
+func marshalEntry(e *Entry) ([]byte, error) {
+	size := 96 + len(e.Text) + len(e.Buttons) + len(e.Links) + len(e.Image)
+	if b, ok := appendEntry(make([]byte, 0, size), e); ok {
+		return b, nil
+	}
+	return json.Marshal(e)
+}
+
+// appendEntry appends e as json.Marshal would, or reports false when it
+// leaves e to encoding/json.
+func appendEntry(b []byte, e *Entry) ([]byte, bool) {
+	b = append(b, `{"from":`...)
+	b = appendString(b, e.From)
+	b = append(b, `,"text":`...)
+	b = appendString(b, e.Text)
+	if len(e.Buttons) > 0 {
+		if !plainCompact(e.Buttons) || !json.Valid(e.Buttons) {
+			return nil, false
+		}
+		b = append(b, `,"buttons":`...)
+		b = append(b, e.Buttons...)
+	}
+	if len(e.Links) > 0 {
+		if !plainCompact(e.Links) || !json.Valid(e.Links) {
+			return nil, false
+		}
+		b = append(b, `,"links":`...)
+		b = append(b, e.Links...)
+	}
+	if e.Image != "" {
+		b = append(b, `,"image":`...)
+		b = appendString(b, e.Image)
+	}
+	b = append(b, `,"at":`...)
+	b, ok := appendTime(b, e.At)
+	if !ok {
+		return nil, false
+	}
+	return append(b, '}'), true
+}

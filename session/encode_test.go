@@ -103,3 +103,69 @@ func BenchmarkMarshalSession(b *testing.B) {
 		}
 	})
 }
+
+func TestMarshalEntryMatchesEncodingJSON(t *testing.T) {
+	at := time.Date(2026, 11, 27, 10, 30, 0, 5, time.FixedZone("CET", 3600))
+	tests := []struct {
+		name string
+		e    Entry
+		fast bool
+	}{
+		{"empty", Entry{}, true},
+		{"user", Entry{From: "user", Text: "Kde je můj balík? <2024001> & \"díky\"\n", At: at}, true},
+		{"bot", Entry{From: "bot", Text: "Objednávka 2024001 je vyřízena.",
+			Buttons: json.RawMessage(`[{"label":"Faktura","value":"invoice"},{"label":"Konec \u003c","value":"done"}]`),
+			Links:   json.RawMessage(`[{"title":"Sledování","url":"https://example.cz/t?a=1\u0026b=2"}]`),
+			Image:   "https://example.cz/qr.png", At: at}, true},
+		{"buttons with spaces", Entry{From: "bot", Buttons: json.RawMessage(`[ 1 ]`)}, false},
+		{"links with html", Entry{From: "bot", Links: json.RawMessage(`["<a>"]`)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, err := json.Marshal(&tt.e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := marshalEntry(&tt.e)
+			if err != nil {
+				t.Fatalf("marshalEntry = %v", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("marshalEntry =\n%s\nwant\n%s", got, want)
+			}
+			if _, fast := appendEntry(nil, &tt.e); fast != tt.fast {
+				t.Errorf("written directly = %v, want %v", fast, tt.fast)
+			}
+		})
+	}
+	for _, e := range []Entry{
+		{From: "bot", Buttons: json.RawMessage(`[1,`)},
+		{From: "bot", At: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		if _, err := marshalEntry(&e); err == nil {
+			t.Errorf("marshalEntry(%+v) succeeded, want the error json.Marshal gives", e)
+		}
+	}
+}
+
+func BenchmarkMarshalEntry(b *testing.B) {
+	e := &Entry{From: "bot", Text: "Objednávka 2024001 je vyřízena. Balík najdete na odkazu níže.",
+		Buttons: json.RawMessage(`[{"label":"Faktura","value":"invoice"},{"label":"Konec","value":"done"}]`),
+		At:      time.Date(2026, 11, 27, 10, 30, 0, 5, time.UTC)}
+	b.Run("encoding/json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("marshalEntry", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := marshalEntry(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
