@@ -191,7 +191,7 @@ func (s *Session) encode(now time.Time) ([]byte, [][]byte, error) {
 	if len(tr) > 0 {
 		entries = make([][]byte, len(tr))
 		for i := range tr {
-			b, err := marshalEntry(&tr[i])
+			b, err := json.Marshal(&tr[i])
 			if err != nil {
 				return nil, nil, fmt.Errorf("%w: encode transcript: %v", ErrInvalid, err)
 			}
