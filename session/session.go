@@ -230,11 +230,6 @@ func decodeTranscript(stored [][]byte) ([]Entry, error) {
 // Save moves it to the stored transcript.
 func decodeSession(b []byte, version int64) (*Session, error) {
 	var s Session
-	if parseSession(b, &s) {
-		s.Version = version
-		return &s, nil
-	}
-	s = Session{}
 	w := struct {
 		*Session
 		Legacy []Entry `json:"transcript"`
