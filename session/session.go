@@ -203,7 +203,7 @@ func (s *Session) encode(now time.Time) ([]byte, [][]byte, error) {
 		s.Created = now
 	}
 	s.Updated = now
-	b, err := marshalSession(s)
+	b, err := json.Marshal(s)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: encode: %v", ErrInvalid, err)
 	}
