@@ -52,30 +52,12 @@ func maskInput(text, expect string) string {
 	return text
 }
 
-// deepCopy copies JSON-like values so that a loaded session's maps are not
-// changed by the engine while the turn runs.
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopy(e)
-		}
-		return m
-	case []any:
-		s := make([]any, len(x))
-		for i, e := range x {
-			s[i] = deepCopy(e)
-		}
-		return s
-	default:
-		return v
-	}
-}
-
-func copyVars(m map[string]any) map[string]any {
+// ownVars returns m for the turn to own, or an empty map for nil. No copy
+// is needed: every store decodes a fresh Session on each read, and the
+// engine never changes the state it is given (Step works on a clone).
+func ownVars(m map[string]any) map[string]any {
 	if m == nil {
 		return map[string]any{}
 	}
-	return deepCopy(m).(map[string]any)
+	return m
 }

@@ -107,8 +107,8 @@ func loadState(s *session.Session) (dialog.State, record, error) {
 	if err := json.Unmarshal(rec.State, &st); err != nil {
 		return st, rec, fmt.Errorf("decode dialog state of session %s: %w", s.ID, err)
 	}
-	st.Vars = copyVars(s.Public)
-	st.Private = copyVars(s.Private)
+	st.Vars = ownVars(s.Public)
+	st.Private = ownVars(s.Private)
 	return st, rec, nil
 }
 
