@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/samoobsluha/samoobsluha/bot"
 	"github.com/samoobsluha/samoobsluha/web"
+	"github.com/samoobsluha/samoobsluha/web/webtest"
 )
 
 // newBrowserTestServer builds the server the browser test drives and
@@ -42,67 +42,12 @@ func newBrowserTestServer(t *testing.T) string {
 	return ts.http.URL
 }
 
-// chromiumPath finds the browser, or skips (fails under CI=true).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if raceDetector {
-		t.Skip("browser tests run without -race (chromedp races with itself under the detector); scripts/test runs them in a second pass")
-	}
-	for _, p := range []string{os.Getenv("SAMOOBSLUHA_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	msg := "NO CHROMIUM FOUND: the widget's browser test did not run. Install chromium or set SAMOOBSLUHA_CHROMIUM."
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-func testOutputDir(t *testing.T) string {
-	dir := os.Getenv("SAMOOBSLUHA_TEST_OUTPUT")
-	if dir == "" {
-		dir = "test-output"
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // newBrowser starts a headless Chromium for the test and returns its
-// context; it is closed when the test ends.
+// context, with a 90 s limit; it is closed when the test ends.
 func newBrowser(t *testing.T, width, height int) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-	})
+	ctx, cancel := context.WithTimeout(webtest.Start(t, chromedp.WindowSize(width, height)), 90*time.Second)
+	t.Cleanup(cancel)
 	return ctx
 }
 
@@ -155,7 +100,7 @@ func TestWidgetInBrowser(t *testing.T) {
 	base := newBrowserTestServer(t)
 	ctx := newBrowser(t, 1280, 860)
 	downloads := t.TempDir()
-	out := testOutputDir(t)
+	out := webtest.OutputDir(t)
 
 	var problems pageProblems
 	done := make(chan string, 4)
@@ -324,7 +269,7 @@ func TestWidgetOnPhone(t *testing.T) {
 	); err != nil {
 		t.Fatalf("escape: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(testOutputDir(t), "widget-phone.png"), shot, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(webtest.OutputDir(t), "widget-phone.png"), shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if panelWidth != viewport {

@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,6 +21,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/samoobsluha/samoobsluha/web/webtest"
 )
 
 // The demo order the browser test asks about (upgatestest.DemoHints):
@@ -51,11 +52,11 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	exe := browserExecutable(t)
+	webtest.Chromium(t) // skips (or fails under CI) before anything starts
 	started := time.Now()
 	st := startServer(t, nil)
-	browserCtx := startBrowser(t, exe)
-	out := browserOutputDir(t)
+	browserCtx := startBrowser(t)
+	out := webtest.OutputDir(t)
 	t.Logf("server and browser up in %v", time.Since(started).Round(time.Millisecond))
 
 	t.Run("czech desktop", func(t *testing.T) {
@@ -210,72 +211,14 @@ func TestWidgetInBrowserRealServer(t *testing.T) {
 	})
 }
 
-// browserExecutable finds Chromium, or skips loudly (fails under CI=true).
-func browserExecutable(t *testing.T) string {
-	t.Helper()
-	if raceDetector {
-		t.Skip("browser tests run without -race (chromedp races with itself under the detector); scripts/test runs them in a second pass")
-	}
-	for _, p := range []string{os.Getenv("SAMOOBSLUHA_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
-		if p == "" {
-			continue
-		}
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	msg := "NO CHROMIUM FOUND: the widget's browser test against the real server did not run. Install chromium (apt-get install chromium) or set SAMOOBSLUHA_CHROMIUM."
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-// browserOutputDir is $SAMOOBSLUHA_TEST_OUTPUT, or test-output/ beside
-// this package (gitignored).
-func browserOutputDir(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("SAMOOBSLUHA_TEST_OUTPUT")
-	if dir == "" {
-		dir = "test-output"
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // startBrowser starts one headless Chromium for the test, with no timeout
 // on its life; tabs are opened with newWidgetTab. It is stopped when the
 // test ends (before the server, whose cleanup was registered first).
-func startBrowser(t *testing.T, exe string) context.Context {
+func startBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("lang", "cs-CZ"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 860),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
+	ctx := webtest.Start(t, chromedp.Flag("lang", "cs-CZ"), chromedp.WindowSize(1280, 860))
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", exe, err)
+		t.Fatalf("start Chromium: %v", err)
 	}
 	return ctx
 }

@@ -1,6 +1,0 @@
-//go:build !race
-
-package web_test
-
-// raceDetector is true when the tests run with -race (see race_on_test.go).
-const raceDetector = false

@@ -1,8 +1,0 @@
-//go:build race
-
-package web_test
-
-// raceDetector is true when the tests run with -race. The browser tests
-// skip then: chromedp's own code races with itself under the detector, so
-// scripts/test runs them in a second pass without -race.
-const raceDetector = true

@@ -1,0 +1,6 @@
+//go:build race
+
+package webtest
+
+// raceDetector is true in a binary built with -race.
+const raceDetector = true
