@@ -245,32 +245,6 @@ func (r *RedisStore) lockKey(id string) string {
 	return r.prefix + "lock:" + id
 }
 
-// saveScript is the versioned write: KEYS[1] the session hash, KEYS[2]
-// the transcript list, ARGV[1] the version the writer loaded (0: new),
-// ARGV[2] the encoded session, ARGV[3] the TTL in ms, ARGV[4] the
-// transcript cap, ARGV[5...] transcript entries to append. It returns the
-// new version, -1 on a version conflict, -2 when a loaded session no
-// longer exists (nothing is written then).
-var saveScript = redis.NewScript(`
-local v = redis.call('HGET', KEYS[1], 'v')
-if not v then
-  if ARGV[1] ~= '0' then return -2 end
-  v = 0
-  redis.call('DEL', KEYS[2])
-else
-  v = tonumber(v)
-  if v ~= tonumber(ARGV[1]) then return -1 end
-end
-redis.call('HSET', KEYS[1], 'v', v + 1, 'd', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-if #ARGV > 4 then
-  redis.call('RPUSH', KEYS[2], unpack(ARGV, 5))
-  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[4]), -1)
-end
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return v + 1
-`)
-
 // unlockScript deletes KEYS[1] only if it still holds token ARGV[1].
 var unlockScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -289,17 +263,20 @@ end
 return redis.call('HMGET', KEYS[2], 'v', 'd')
 `)
 
-// saveUnlockScript is saveScript fenced by the turn lock, releasing it:
-// KEYS[1] the lock, KEYS[2] the session hash, KEYS[3] the transcript
-// list, ARGV[1] the owner token, ARGV[2] the version the writer loaded
+// saveScript is the versioned write, fenced by the turn lock when a token
+// is given: KEYS[1] the lock, KEYS[2] the session hash, KEYS[3] the
+// transcript list, ARGV[1] the owner token ("" for a plain Save: no lock
+// check, the lock is left alone), ARGV[2] the version the writer loaded
 // (0: new), ARGV[3] the encoded session, ARGV[4] the TTL in ms, ARGV[5]
-// the transcript cap, ARGV[6...] transcript entries to append. It returns
-// the new version, -1 on a version conflict, -2 when a loaded session no
-// longer exists, -3 when the lock is no longer the writer's (nothing is
-// written, nothing released).
-var saveUnlockScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -3 end
-redis.call('DEL', KEYS[1])
+// the transcript cap, ARGV[6...] transcript entries to append. With a
+// token it releases the lock. It returns the new version, -1 on a version
+// conflict, -2 when a loaded session no longer exists, -3 when the lock is
+// no longer the writer's (nothing is written, nothing released).
+var saveScript = redis.NewScript(`
+if ARGV[1] ~= '' then
+  if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -3 end
+  redis.call('DEL', KEYS[1])
+end
 local v = redis.call('HGET', KEYS[2], 'v')
 if not v then
   if ARGV[2] ~= '0' then return -2 end
@@ -379,8 +356,8 @@ func (r *RedisStore) Save(ctx context.Context, s *Session) error {
 	if err != nil {
 		return fmt.Errorf("save session %s: %w", s.ID, err)
 	}
-	nv, err := saveScript.Run(ctx, r.c, []string{r.sessionKey(s.ID), r.transcriptKey(s.ID)},
-		saveArgs(entries, s.Version, data, r.ttl.Milliseconds())...).Int64()
+	nv, err := saveScript.Run(ctx, r.c, []string{r.lockKey(s.ID), r.sessionKey(s.ID), r.transcriptKey(s.ID)},
+		saveArgs(entries, "", s.Version, data, r.ttl.Milliseconds())...).Int64()
 	if err != nil {
 		return storeError(ctx, "save session "+s.ID, err)
 	}
@@ -511,7 +488,7 @@ func (t *redisTurn) SaveUnlock(ctx context.Context, s *Session) error {
 	if err != nil {
 		return fmt.Errorf("save session %s: %w", s.ID, err)
 	}
-	nv, err := saveUnlockScript.Run(ctx, t.r.c, t.keys,
+	nv, err := saveScript.Run(ctx, t.r.c, t.keys,
 		saveArgs(entries, t.token, s.Version, data, t.r.ttl.Milliseconds())...).Int64()
 	if err != nil {
 		return storeError(ctx, "save session "+s.ID, err)
