@@ -522,6 +522,25 @@ func testLockDoneContext(t *testing.T, st session.Store) {
 // testConcurrentTurns runs ConcurrentTurns turns on one session at once,
 // each Lock, Get, increment, Save, unlock: none may be lost.
 func testConcurrentTurns(t *testing.T, st session.Store) {
+	runConcurrentTurns(t, st, func(ctx context.Context, id string, bump func(*session.Session)) error {
+		unlock, err := st.Lock(ctx, id)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+		cur, err := st.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		bump(cur)
+		return st.Save(ctx, cur)
+	})
+}
+
+// runConcurrentTurns starts ConcurrentTurns turns on one session at once;
+// each runs turn, which must take the lock, load the session, apply bump
+// (an increment of n and one transcript line) and save. None may be lost.
+func runConcurrentTurns(t *testing.T, st session.Store, turn func(ctx context.Context, id string, bump func(*session.Session)) error) {
 	id := newID(t)
 	s := sample(id)
 	s.Public["n"] = float64(0)
@@ -533,31 +552,19 @@ func testConcurrentTurns(t *testing.T, st session.Store) {
 	var wg sync.WaitGroup
 	for i := range ConcurrentTurns {
 		wg.Go(func() {
-			errs <- func() error {
-				unlock, err := st.Lock(ctx, id)
-				if err != nil {
-					return fmt.Errorf("turn %d: %w", i, err)
-				}
-				defer unlock()
-				cur, err := st.Get(ctx, id)
-				if err != nil {
-					return fmt.Errorf("turn %d: %w", i, err)
-				}
+			err := turn(ctx, id, func(cur *session.Session) {
 				cur.Public["n"] = cur.Public["n"].(float64) + 1
 				cur.Append(session.Entry{From: "user", Text: fmt.Sprint(i), At: time.Now()})
-				if err := st.Save(ctx, cur); err != nil {
-					return fmt.Errorf("turn %d: %w", i, err)
-				}
-				return nil
-			}()
+			})
+			if err != nil {
+				errs <- fmt.Errorf("turn %d: %w", i, err)
+			}
 		})
 	}
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
+		t.Error(err)
 	}
 	got := mustGet(t, st, id)
 	if got.Public["n"] != float64(ConcurrentTurns) || got.Version != ConcurrentTurns+1 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -233,47 +232,19 @@ func testSaveUnlockRefuses(t *testing.T, st session.Store) {
 // testConcurrentLockGetTurns is testConcurrentTurns with LockGet and
 // SaveUnlock.
 func testConcurrentLockGetTurns(t *testing.T, st session.Store) {
-	id := newID(t)
-	s := sample(id)
-	s.Public["n"] = float64(0)
-	mustSave(t, st, s)
-
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	errs := make(chan error, ConcurrentTurns)
-	var wg sync.WaitGroup
-	for i := range ConcurrentTurns {
-		wg.Go(func() {
-			errs <- func() error {
-				tl, err := st.LockGet(ctx, id)
-				if err != nil {
-					return fmt.Errorf("turn %d: %w", i, err)
-				}
-				defer tl.Unlock()
-				cur := tl.Session()
-				if cur == nil {
-					return fmt.Errorf("turn %d: no session under the lock", i)
-				}
-				cur.Public["n"] = cur.Public["n"].(float64) + 1
-				cur.Append(session.Entry{From: "user", Text: fmt.Sprint(i), At: time.Now()})
-				if err := tl.SaveUnlock(ctx, cur); err != nil {
-					return fmt.Errorf("turn %d: %w", i, err)
-				}
-				return nil
-			}()
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	runConcurrentTurns(t, st, func(ctx context.Context, id string, bump func(*session.Session)) error {
+		tl, err := st.LockGet(ctx, id)
 		if err != nil {
-			t.Error(err)
+			return err
 		}
-	}
-	got := mustGet(t, st, id)
-	if got.Public["n"] != float64(ConcurrentTurns) || got.Version != ConcurrentTurns+1 {
-		t.Errorf("after %d concurrent turns: n = %v at version %d, want %d at %d", ConcurrentTurns, got.Public["n"], got.Version, ConcurrentTurns, ConcurrentTurns+1)
-	}
+		defer tl.Unlock()
+		cur := tl.Session()
+		if cur == nil {
+			return errors.New("no session under the lock")
+		}
+		bump(cur)
+		return tl.SaveUnlock(ctx, cur)
+	})
 }
 
 // testSaveUnlockFencesExpiredLock: a turn that stalls past its lock must
