@@ -96,25 +96,27 @@ var errBadTTL = errors.New("must be positive")
 // concurrent use. Round trips: Get 1, Set 1, Delete 1 (a pipeline of one
 // DEL per key, so keys may live in different Cluster slots).
 type RedisCache struct {
-	c      redis.UniversalClient
+	p      pipe
 	prefix string
 }
 
 // NewRedisCache returns a cache in Redis through c.
 func NewRedisCache(c redis.UniversalClient, prefix string) *RedisCache {
-	return &RedisCache{c: c, prefix: prefix}
+	return &RedisCache{p: newPipe(c), prefix: prefix}
 }
 
 // Get returns the live value of key and true, or false if there is none.
 // A Redis failure returns an error wrapping ErrUnavailable.
 func (r *RedisCache) Get(ctx context.Context, key string) ([]byte, bool, error) {
-	b, err := r.c.Get(ctx, r.prefix+key).Bytes()
+	cmd := redis.NewStringCmd(ctx, "get", r.prefix+key)
+	err := r.p.do(ctx, cmd)
 	switch {
 	case errors.Is(err, redis.Nil):
 		return nil, false, nil
 	case err != nil:
 		return nil, false, storeError(ctx, "cache get "+key, err)
 	}
+	b, _ := cmd.Bytes()
 	return b, true, nil
 }
 
@@ -124,7 +126,7 @@ func (r *RedisCache) Set(ctx context.Context, key string, val []byte, ttl time.D
 	if ttl < time.Millisecond {
 		return fmt.Errorf("cache set %s: ttl %v: %w", key, ttl, errBadTTL)
 	}
-	if err := r.c.Set(ctx, r.prefix+key, val, ttl).Err(); err != nil {
+	if err := r.p.do(ctx, redis.NewStatusCmd(ctx, "set", r.prefix+key, val, "px", ttl.Milliseconds())); err != nil {
 		return storeError(ctx, "cache set "+key, err)
 	}
 	return nil
@@ -136,19 +138,11 @@ func (r *RedisCache) Delete(ctx context.Context, keys ...string) error {
 	if len(keys) == 0 {
 		return nil
 	}
-	if len(keys) == 1 {
-		if err := r.c.Del(ctx, r.prefix+keys[0]).Err(); err != nil {
-			return storeError(ctx, "cache delete", err)
-		}
-		return nil
+	cmds := make([]redis.Cmder, len(keys))
+	for i, k := range keys {
+		cmds[i] = redis.NewIntCmd(ctx, "del", r.prefix+k)
 	}
-	_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, k := range keys {
-			p.Del(ctx, r.prefix+k)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := r.p.do(ctx, cmds...); err != nil {
 		return storeError(ctx, "cache delete", err)
 	}
 	return nil

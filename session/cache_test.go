@@ -1,6 +1,8 @@
 package session_test
 
 import (
+	"github.com/redis/go-redis/v9"
+
 	"context"
 	"testing"
 	"time"
@@ -90,6 +92,7 @@ func TestMemoryCache(t *testing.T) {
 }
 
 func TestRedisCache(t *testing.T) {
-	c := mustRedisClient(t)
-	testCache(t, session.NewRedisCache(c, mustPrefix(t, c)), 600*time.Millisecond, time.Sleep)
+	eachRedisClient(t, func(t *testing.T, c redis.UniversalClient) {
+		testCache(t, session.NewRedisCache(c, mustPrefix(t, c)), 600*time.Millisecond, time.Sleep)
+	})
 }

@@ -115,21 +115,20 @@ func (m *MemoryCounter) Reset(ctx context.Context, key string) error {
 // Counts 1 (MGET; on Cluster one pipeline of GETs, as the keys may live
 // in different slots), Reset 1.
 type RedisCounter struct {
-	c       redis.UniversalClient
+	p       pipe
 	prefix  string
 	cluster bool
 }
 
 // NewRedisCounter returns a counter set in Redis through c.
 func NewRedisCounter(c redis.UniversalClient, prefix string) *RedisCounter {
-	_, cluster := c.(*redis.ClusterClient)
-	return &RedisCounter{c: c, prefix: prefix, cluster: cluster}
+	return &RedisCounter{p: newPipe(c), prefix: prefix, cluster: isCluster(c)}
 }
 
 // incrScript: KEYS[1] the counter, ARGV[1] the window in ms. The expiry is
 // set when the window starts (or is missing, which a crash between INCR
 // and PEXPIRE cannot cause inside a script, but a manual SET could).
-var incrScript = redis.NewScript(`
+var incrScript = newScript(`
 local n = redis.call('INCR', KEYS[1])
 if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -145,7 +144,7 @@ func (r *RedisCounter) Incr(ctx context.Context, key string, window time.Duratio
 	if window < time.Millisecond {
 		return 0, fmt.Errorf("incr %s: window %v: %w", key, window, errBadTTL)
 	}
-	n, err := incrScript.Run(ctx, r.c, []string{r.prefix + key}, window.Milliseconds()).Int64()
+	n, err := r.p.eval(ctx, incrScript, []string{r.prefix + key}, window.Milliseconds()).Int64()
 	if err != nil {
 		return 0, storeError(ctx, "incr "+key, err)
 	}
@@ -155,14 +154,14 @@ func (r *RedisCounter) Incr(ctx context.Context, key string, window time.Duratio
 // Count returns key's count within its current window (0 if none). A
 // Redis failure returns an error wrapping ErrUnavailable.
 func (r *RedisCounter) Count(ctx context.Context, key string) (int64, error) {
-	s, err := r.c.Get(ctx, r.prefix+key).Result()
-	switch {
+	cmd := redis.NewStringCmd(ctx, "get", r.prefix+key)
+	switch err := r.p.do(ctx, cmd); {
 	case errors.Is(err, redis.Nil):
 		return 0, nil
 	case err != nil:
 		return 0, storeError(ctx, "count "+key, err)
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := strconv.ParseInt(cmd.Val(), 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("count %s: stored value is not a number", key)
 	}
@@ -183,27 +182,33 @@ func (r *RedisCounter) Counts(ctx context.Context, keys ...string) ([]int64, err
 	}
 	vals := make([]any, len(keys))
 	if r.cluster {
-		cmds := make([]*redis.StringCmd, len(keys))
-		_, err := r.c.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, k := range full {
-				cmds[i] = p.Get(ctx, k)
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, redis.Nil) {
+		cmds := make([]redis.Cmder, len(keys))
+		for i, k := range full {
+			cmds[i] = redis.NewStringCmd(ctx, "get", k)
+		}
+		if err := r.p.do(ctx, cmds...); err != nil && !errors.Is(err, redis.Nil) {
 			return nil, storeError(ctx, fmt.Sprintf("count %d keys", len(keys)), err)
 		}
 		for i, c := range cmds {
-			if v, err := c.Result(); err == nil {
+			switch v, err := c.(*redis.StringCmd).Result(); {
+			case errors.Is(err, redis.Nil):
+			case err != nil:
+				return nil, storeError(ctx, fmt.Sprintf("count %d keys", len(keys)), err)
+			default:
 				vals[i] = v
 			}
 		}
 	} else {
-		var err error
-		vals, err = r.c.MGet(ctx, full...).Result()
-		if err != nil {
+		args := make([]any, 1+len(full))
+		args[0] = "mget"
+		for i, k := range full {
+			args[1+i] = k
+		}
+		cmd := redis.NewSliceCmd(ctx, args...)
+		if err := r.p.do(ctx, cmd); err != nil {
 			return nil, storeError(ctx, fmt.Sprintf("count %d keys", len(keys)), err)
 		}
+		vals = cmd.Val()
 	}
 	for i, v := range vals {
 		s, ok := v.(string)
@@ -222,7 +227,7 @@ func (r *RedisCounter) Counts(ctx context.Context, keys ...string) ([]int64, err
 // Reset sets key's count back to zero and ends its window. A Redis failure
 // returns an error wrapping ErrUnavailable.
 func (r *RedisCounter) Reset(ctx context.Context, key string) error {
-	if err := r.c.Del(ctx, r.prefix+key).Err(); err != nil {
+	if err := r.p.do(ctx, redis.NewIntCmd(ctx, "del", r.prefix+key)); err != nil {
 		return storeError(ctx, "reset "+key, err)
 	}
 	return nil

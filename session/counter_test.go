@@ -1,6 +1,8 @@
 package session_test
 
 import (
+	"github.com/redis/go-redis/v9"
+
 	"context"
 	"sync"
 	"testing"
@@ -95,6 +97,7 @@ func TestMemoryCounter(t *testing.T) {
 }
 
 func TestRedisCounter(t *testing.T) {
-	c := mustRedisClient(t)
-	testCounter(t, session.NewRedisCounter(c, mustPrefix(t, c)), 600*time.Millisecond, time.Sleep)
+	eachRedisClient(t, func(t *testing.T, c redis.UniversalClient) {
+		testCounter(t, session.NewRedisCounter(c, mustPrefix(t, c)), 600*time.Millisecond, time.Sleep)
+	})
 }

@@ -35,8 +35,13 @@ import (
 // Other query parameters are go-redis options in snake case
 // (dial_timeout=2s, read_timeout=1s, max_retries=2, pool_size=20, ...);
 // unknown ones are an error. The client honours context deadlines unless
-// ?context_timeout_enabled=false is given. Errors never contain the
-// password.
+// ?context_timeout_enabled=false is given. A failed dial is not retried
+// inside the dial (go-redis's DialerRetries is 1): the command's own
+// retries (max_retries) are the only ones, so with Redis down a call
+// fails in well under a second. RedisStore, RedisCache and RedisCounter
+// send their commands through the client's autopipeliner (see pipe);
+// ?autopipeline=false makes them send one round trip per command
+// instead. Errors never contain the password.
 func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 	norm, extra, err := splitHosts(rawURL)
 	if err != nil {
@@ -62,6 +67,10 @@ func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, err
 	}
+	autopipeline, err := popBool(q, "autopipeline", true)
+	if err != nil {
+		return nil, err
+	}
 	q["addr"] = append(extra, q["addr"]...)
 	if len(q["addr"]) == 0 {
 		delete(q, "addr")
@@ -72,6 +81,15 @@ func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 	}
 	u.RawQuery = q.Encode()
 
+	c, err := newClient(u, master, cluster || len(q["addr"]) > 0, ctxTimeout)
+	if err != nil || autopipeline {
+		return c, err
+	}
+	return plainClient{c}, nil
+}
+
+// newClient makes the go-redis client for the parsed URL u.
+func newClient(u *url.URL, master string, cluster, ctxTimeout bool) (redis.UniversalClient, error) {
 	switch {
 	case master != "":
 		o, err := redis.ParseFailoverURL(u.String())
@@ -79,8 +97,9 @@ func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 			return nil, fmt.Errorf("parse redis sentinel URL: %v", err)
 		}
 		o.ContextTimeoutEnabled = ctxTimeout
+		o.DialerRetries = 1
 		return redis.NewFailoverClient(o), nil
-	case cluster || len(q["addr"]) > 0:
+	case cluster:
 		switch strings.Trim(u.Path, "/") {
 		case "", "0":
 			u.Path = ""
@@ -92,6 +111,7 @@ func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 			return nil, fmt.Errorf("parse redis cluster URL: %v", err)
 		}
 		o.ContextTimeoutEnabled = ctxTimeout
+		o.DialerRetries = 1
 		return redis.NewClusterClient(o), nil
 	default:
 		o, err := redis.ParseURL(u.String())
@@ -99,8 +119,29 @@ func NewRedisClient(rawURL string) (redis.UniversalClient, error) {
 			return nil, fmt.Errorf("parse redis URL: %v", err)
 		}
 		o.ContextTimeoutEnabled = ctxTimeout
+		o.DialerRetries = 1
 		return redis.NewClient(o), nil
 	}
+}
+
+// plainClient is a client made with ?autopipeline=false: it hides the
+// client's autopipeliner, so the Redis types send every command as a
+// round trip of its own (see pipe).
+type plainClient struct{ redis.UniversalClient }
+
+// AsyncAutoPipeline reports that there is no autopipeliner.
+func (plainClient) AsyncAutoPipeline() (*redis.AutoPipeliner, error) {
+	return nil, errors.New("redis client made with autopipeline=false")
+}
+
+// isCluster reports whether c talks to a Redis Cluster, whose keys of one
+// script must share a hash slot.
+func isCluster(c redis.UniversalClient) bool {
+	if p, ok := c.(plainClient); ok {
+		c = p.UniversalClient
+	}
+	_, ok := c.(*redis.ClusterClient)
+	return ok
 }
 
 // splitHosts turns "scheme://[userinfo@]h1,h2,h3/rest" into the URL with
@@ -183,7 +224,7 @@ const releaseTimeout = 2 * time.Second
 // more per poll while busy), unlock 1 (EVALSHA), Delete 1, Ping 1. A turn is therefore two
 // round trips: LockGet and SaveUnlock.
 type RedisStore struct {
-	c        redis.UniversalClient
+	p        pipe
 	cluster  bool // keys carry a hash tag so a session's keys share a slot
 	prefix   string
 	ttl      time.Duration
@@ -195,14 +236,14 @@ type RedisStore struct {
 // NewRedisStore returns a store that keeps sessions in Redis through c.
 func NewRedisStore(c redis.UniversalClient, opts RedisOptions) *RedisStore {
 	r := &RedisStore{
-		c:        c,
+		p:        newPipe(c),
 		prefix:   opts.Prefix,
 		ttl:      opts.TTL,
 		lockTTL:  opts.LockTTL,
 		lockPoll: opts.LockPoll,
 		now:      opts.Now,
 	}
-	_, r.cluster = c.(*redis.ClusterClient)
+	r.cluster = isCluster(c)
 	if r.prefix == "" {
 		r.prefix = DefaultPrefix
 	}
@@ -246,7 +287,7 @@ func (r *RedisStore) lockKey(id string) string {
 }
 
 // unlockScript deletes KEYS[1] only if it still holds token ARGV[1].
-var unlockScript = redis.NewScript(`
+var unlockScript = newScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
@@ -256,7 +297,7 @@ return 0
 // lockGetScript takes the turn lock and reads the session: KEYS[1] the
 // lock, KEYS[2] the session hash, ARGV[1] the owner token, ARGV[2] the
 // lock TTL in ms. It returns 0 when the lock is busy, else HMGET v d.
-var lockGetScript = redis.NewScript(`
+var lockGetScript = newScript(`
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return 0
 end
@@ -272,7 +313,7 @@ return redis.call('HMGET', KEYS[2], 'v', 'd')
 // token it releases the lock. It returns the new version, -1 on a version
 // conflict, -2 when a loaded session no longer exists, -3 when the lock is
 // no longer the writer's (nothing is written, nothing released).
-var saveScript = redis.NewScript(`
+var saveScript = newScript(`
 if ARGV[1] ~= '' then
   if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -3 end
   redis.call('DEL', KEYS[1])
@@ -312,11 +353,11 @@ func saveArgs(entries [][]byte, head ...any) []any {
 // ErrNotFound, or ErrUnavailable when Redis cannot be reached. It does not
 // extend the session's life. One round trip.
 func (r *RedisStore) Get(ctx context.Context, id string) (*Session, error) {
-	vals, err := r.c.HMGet(ctx, r.sessionKey(id), "v", "d").Result()
-	if err != nil {
+	cmd := redis.NewSliceCmd(ctx, "hmget", r.sessionKey(id), "v", "d")
+	if err := r.p.do(ctx, cmd); err != nil {
 		return nil, storeError(ctx, "get session "+id, err)
 	}
-	return parseStored("get session "+id, vals)
+	return parseStored("get session "+id, cmd.Val())
 }
 
 // parseStored turns the stored fields [v, d] into a session, or an error
@@ -356,7 +397,7 @@ func (r *RedisStore) Save(ctx context.Context, s *Session) error {
 	if err != nil {
 		return fmt.Errorf("save session %s: %w", s.ID, err)
 	}
-	nv, err := saveScript.Run(ctx, r.c, []string{r.lockKey(s.ID), r.sessionKey(s.ID), r.transcriptKey(s.ID)},
+	nv, err := r.p.eval(ctx, saveScript, []string{r.lockKey(s.ID), r.sessionKey(s.ID), r.transcriptKey(s.ID)},
 		saveArgs(entries, "", s.Version, data, r.ttl.Milliseconds())...).Int64()
 	if err != nil {
 		return storeError(ctx, "save session "+s.ID, err)
@@ -390,7 +431,8 @@ func (r *RedisStore) Lock(ctx context.Context, id string) (func(), error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
 		}
-		ok, err := r.c.SetNX(ctx, key, token, r.lockTTL).Result()
+		cmd := redis.NewBoolCmd(ctx, "set", key, token, "px", r.lockTTL.Milliseconds(), "nx")
+		err := r.p.do(ctx, cmd)
 		if err != nil {
 			// A context ending during a poll of a busy lock means busy;
 			// during the first attempt, Redis did not answer in time.
@@ -399,14 +441,14 @@ func (r *RedisStore) Lock(ctx context.Context, id string) (func(), error) {
 			}
 			return nil, storeError(ctx, "lock session "+id, err)
 		}
-		if ok {
+		if cmd.Val() {
 			var once sync.Once
 			return func() {
 				once.Do(func() {
 					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 					defer cancel()
 					// An error leaves the lock to expire; nothing to undo.
-					_ = unlockScript.Run(ctx, r.c, []string{key}, token).Err()
+					_ = r.p.eval(ctx, unlockScript, []string{key}, token).Err()
 				})
 			}, nil
 		}
@@ -433,7 +475,7 @@ func (r *RedisStore) LockGet(ctx context.Context, id string) (TurnLock, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
 		}
-		res, err := lockGetScript.Run(ctx, r.c, keys, token, r.lockTTL.Milliseconds()).Result()
+		res, err := r.p.eval(ctx, lockGetScript, keys, token, r.lockTTL.Milliseconds()).Result()
 		if err != nil {
 			if busy && ctx.Err() != nil {
 				return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
@@ -488,7 +530,7 @@ func (t *redisTurn) SaveUnlock(ctx context.Context, s *Session) error {
 	if err != nil {
 		return fmt.Errorf("save session %s: %w", s.ID, err)
 	}
-	nv, err := saveScript.Run(ctx, t.r.c, t.keys,
+	nv, err := t.r.p.eval(ctx, saveScript, t.keys,
 		saveArgs(entries, t.token, s.Version, data, t.r.ttl.Milliseconds())...).Int64()
 	if err != nil {
 		return storeError(ctx, "save session "+s.ID, err)
@@ -518,17 +560,18 @@ func (t *redisTurn) Unlock() {
 		ctx, cancel := context.WithTimeout(t.base, releaseTimeout)
 		defer cancel()
 		// An error leaves the lock to expire; nothing to undo.
-		_ = unlockScript.Run(ctx, t.r.c, t.keys[:1], t.token).Err()
+		_ = t.r.p.eval(ctx, unlockScript, t.keys[:1], t.token).Err()
 	})
 }
 
 // Transcript returns the stored transcript of session id (LRANGE), oldest
 // first, or nil. One round trip.
 func (r *RedisStore) Transcript(ctx context.Context, id string) ([]Entry, error) {
-	vals, err := r.c.LRange(ctx, r.transcriptKey(id), -MaxTranscript, -1).Result()
-	if err != nil {
+	cmd := redis.NewStringSliceCmd(ctx, "lrange", r.transcriptKey(id), -MaxTranscript, -1)
+	if err := r.p.do(ctx, cmd); err != nil {
 		return nil, storeError(ctx, "get transcript of session "+id, err)
 	}
+	vals := cmd.Val()
 	stored := make([][]byte, len(vals))
 	for i, v := range vals {
 		stored[i] = []byte(v)
@@ -543,7 +586,7 @@ func (r *RedisStore) Transcript(ctx context.Context, id string) ([]Entry, error)
 // Delete removes session id and its transcript (not its lock). Deleting a
 // missing session is not an error. One round trip.
 func (r *RedisStore) Delete(ctx context.Context, id string) error {
-	if err := r.c.Del(ctx, r.sessionKey(id), r.transcriptKey(id)).Err(); err != nil {
+	if err := r.p.do(ctx, redis.NewIntCmd(ctx, "del", r.sessionKey(id), r.transcriptKey(id))); err != nil {
 		return storeError(ctx, "delete session "+id, err)
 	}
 	return nil
@@ -551,7 +594,7 @@ func (r *RedisStore) Delete(ctx context.Context, id string) error {
 
 // Ping reports whether Redis answers; the error wraps ErrUnavailable.
 func (r *RedisStore) Ping(ctx context.Context) error {
-	if err := r.c.Ping(ctx).Err(); err != nil {
+	if err := r.p.do(ctx, redis.NewStatusCmd(ctx, "ping")); err != nil {
 		return storeError(ctx, "ping session store", err)
 	}
 	return nil

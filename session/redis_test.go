@@ -20,9 +20,17 @@ import (
 
 // mustRedisClient connects to the shared test Redis (skipping without one)
 // and closes the client when the test ends.
-func mustRedisClient(t testing.TB) redis.UniversalClient {
+func mustRedisClient(t testing.TB, query ...string) redis.UniversalClient {
 	t.Helper()
-	c, err := session.NewRedisClient(sessiontest.RedisURL(t))
+	u := sessiontest.RedisURL(t)
+	for _, q := range query {
+		if strings.Contains(u, "?") {
+			u += "&" + q
+		} else {
+			u += "?" + q
+		}
+	}
+	c, err := session.NewRedisClient(u)
 	if err != nil {
 		t.Fatalf("NewRedisClient(%s) = %v", sessiontest.RedisURLEnv, err)
 	}
@@ -56,10 +64,19 @@ func mustPrefix(t testing.TB, c redis.UniversalClient) string {
 	return prefix
 }
 
+// eachRedisClient runs f on two clients of the test Redis: the default,
+// whose commands share round trips through go-redis's autopipeliner, and
+// one made with ?autopipeline=false (a round trip per command).
+func eachRedisClient(t *testing.T, f func(t *testing.T, c redis.UniversalClient)) {
+	t.Run("Autopipeline", func(t *testing.T) { f(t, mustRedisClient(t)) })
+	t.Run("Plain", func(t *testing.T) { f(t, mustRedisClient(t, "autopipeline=false")) })
+}
+
 func TestRedisStore(t *testing.T) {
-	c := mustRedisClient(t)
-	sessiontest.Run(t, func(t *testing.T) session.Store {
-		return session.NewRedisStore(c, session.RedisOptions{Prefix: mustPrefix(t, c)})
+	eachRedisClient(t, func(t *testing.T, c redis.UniversalClient) {
+		sessiontest.Run(t, func(t *testing.T) session.Store {
+			return session.NewRedisStore(c, session.RedisOptions{Prefix: mustPrefix(t, c)})
+		})
 	})
 }
 
@@ -338,6 +355,7 @@ func TestNewRedisClient(t *testing.T) {
 		{name: "ClusterDB", url: "redis://n1:7000,n2:7001/3", wantErr: "database 0"},
 		{name: "EmptyHost", url: "redis://n1:7000,/0", wantErr: "empty host"},
 		{name: "BadFlag", url: "redis://h:1?cluster=maybe", wantErr: "cluster"},
+		{name: "BadAutopipeline", url: "redis://h:1?autopipeline=maybe", wantErr: "autopipeline"},
 		{name: "UnknownOption", url: "redis://h:1?colour=blue", wantErr: "colour"},
 		{name: "UnixCluster", url: "unix:///run/redis.sock?cluster=true", wantErr: "single server"},
 		{name: "BadPortHidesPassword", url: "redis://:s3cret@h:port/0", wantErr: "port"},
@@ -360,6 +378,9 @@ func TestNewRedisClient(t *testing.T) {
 				t.Fatalf("NewRedisClient(%q) = %v", tt.url, err)
 			}
 			defer c.Close()
+			if _, err := c.AsyncAutoPipeline(); err != nil {
+				t.Fatalf("NewRedisClient(%q) made a %T without an autopipeliner: %v", tt.url, c, err)
+			}
 			switch cl := c.(type) {
 			case *redis.ClusterClient:
 				if tt.want != "cluster" {
@@ -387,6 +408,21 @@ func TestNewRedisClient(t *testing.T) {
 				t.Fatalf("NewRedisClient(%q) made a %T", tt.url, c)
 			}
 		})
+	}
+}
+
+// TestNewRedisClientPlain checks ?autopipeline=false: the client hides
+// its autopipeliner, so the Redis types send a round trip per command.
+func TestNewRedisClientPlain(t *testing.T) {
+	for _, u := range []string{"redis://h:1/0?autopipeline=false", "redis://n1:7000,n2:7001?autopipeline=false"} {
+		c, err := session.NewRedisClient(u)
+		if err != nil {
+			t.Fatalf("NewRedisClient(%q) = %v", u, err)
+		}
+		if _, err := c.AsyncAutoPipeline(); err == nil {
+			t.Errorf("NewRedisClient(%q) made a %T with an autopipeliner, want none", u, c)
+		}
+		c.Close()
 	}
 }
 
