@@ -43,7 +43,12 @@ const (
 
 // State is one conversation's position and memory. It is a plain value:
 // Step never modifies the State it is given, and the State serialises to
-// JSON (numbers come back as float64, which the engine expects).
+// JSON (numbers come back as float64, which the engine expects). A
+// variable's value (a string, number, or a map or list of them, such as
+// an app's result) is immutable: Step only ever stores new values, so
+// the State it returns shares the unchanged values with the one it was
+// given, and callers must not change a value in place either (store a
+// new one).
 //
 // Vars holds public variables (sent to the client as the state frame);
 // Private holds $-variables, kept apart by construction: nothing in
@@ -91,49 +96,30 @@ func NewState(ch Channel, lang string, pageVars map[string]string) State {
 	return st
 }
 
-// PublicVars returns a copy of the public variables: what the client may
-// see. It never holds a $-variable.
+// PublicVars returns a new map of the public variables, what the client
+// may see (the values are shared, being immutable). It never holds a
+// $-variable.
 func (s State) PublicVars() map[string]any {
 	out := make(map[string]any, len(s.Vars))
 	for k, v := range s.Vars {
 		if strings.HasPrefix(k, "$") {
 			continue
 		}
-		out[k] = deepCopy(v)
+		out[k] = v
 	}
 	return out
 }
 
+// clone returns a copy of s whose maps and Offered Step may change; the
+// values are shared, being immutable (see State).
 func (s State) clone() State {
 	c := s
 	c.Vars = make(map[string]any, len(s.Vars)+2)
-	for k, v := range s.Vars {
-		c.Vars[k] = deepCopy(v)
-	}
+	maps.Copy(c.Vars, s.Vars)
 	c.Private = make(map[string]any, len(s.Private))
-	for k, v := range s.Private {
-		c.Private[k] = deepCopy(v)
-	}
+	maps.Copy(c.Private, s.Private)
 	c.Offered = slices.Clone(s.Offered)
 	return c
-}
-
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, e := range x {
-			m[k] = deepCopy(e)
-		}
-		return m
-	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = deepCopy(e)
-		}
-		return l
-	}
-	return v
 }
 
 // Options configures an Engine. The zero value is usable.
@@ -339,7 +325,7 @@ func (r *run) assign(a Assign) error {
 		if !ok {
 			v = nil
 		}
-		r.setVar(a.Name, deepCopy(v))
+		r.setVar(a.Name, v)
 	case a.Tmpl != nil:
 		out, err := r.render(a.Tmpl, "set "+a.Name)
 		if err != nil {
