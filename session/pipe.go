@@ -36,24 +36,10 @@ func newPipe(c redis.UniversalClient) pipe {
 	// An error means the client has none (a Ring, a client made with
 	// ?autopipeline=false) or a bad AutoPipelineOptions, which this
 	// package never sets: fall back to a round trip per command.
-	if ap, err := c.AsyncAutoPipelineWithOptions(pipeOptions()); err == nil {
+	if ap, err := c.AsyncAutoPipeline(); err == nil {
 		p.ap = ap
 	}
 	return p
-}
-
-// pipeOptions is go-redis's default for the deferred face (one ordered
-// stream, no waiting to fill a batch) in full duplex: one held
-// connection with a writer and a reader, so a batch is written while
-// the answers to the previous one are still being read. Under load it
-// gave more turns/s and a lower p99 than the half-duplex default
-// (docs/benchmarks.md, "What changed"). Its guard against a deadlock on
-// large values (MaxBatchBytes, 128 KiB a batch) is far above our values
-// (a session is a few KiB).
-func pipeOptions() *redis.AutoPipelineOptions {
-	o := redis.DefaultAutoPipelineOptions()
-	o.FullDuplex = true
-	return o
 }
 
 // do sends cmds (usually one; several share a round trip) and waits for
