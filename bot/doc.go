@@ -19,10 +19,13 @@
 //  5. render the messages for the channel: wire Messages, and on voice a
 //     Voice with speakable text and SSML (dialog/speech).
 //
-// On Redis a turn without actions costs two round trips (LockGet and
-// SaveUnlock); a turn with lookups adds one read of both lockout counters
-// (Counter.Counts, once per turn, not per action), a failed verification
-// one Incr per counter, and a write to the shop the journal save.
+// On Redis a turn costs two round trips (LockGet and SaveUnlock) and one
+// read of both lockout counters (Counter.Counts, once per text or button
+// turn, not per action), started on its own goroutine as the turn takes
+// its lock: the session store's autopipeliner then sends both in one
+// write under load, so a turn that looks something up does not wait a
+// round trip more than one that does not. A failed verification adds one
+// Incr per counter, and a write to the shop the journal save.
 //
 // Nothing is half done: if the save fails the customer gets *Error
 // CodeUnavailable ("try again") and the stored session is the one from
@@ -61,8 +64,8 @@
 // e-mail or phone that does not match) are counted in Config.Failures per
 // session and per client address (web) or caller number (voice), so the
 // counts are shared across instances when the counter lives in Redis.
-// The counts are read once per turn, before its first action, both in
-// one Counter.Counts call; a failure counted in the turn updates the
+// The counts are read once per turn, alongside the lock (see above), both
+// in one Counter.Counts call; a failure counted in the turn updates the
 // answer from the counts Incr returns, so a later action of the same turn
 // is refused as soon as the limit is reached. After Config.LockoutMax failures within Config.LockoutWindow no further
 // action reaches the shop. An app box with a "locked" exit takes it (the

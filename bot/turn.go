@@ -45,10 +45,11 @@ type turn struct {
 	outcome  string
 	userText string // transcript line for the customer's input, "" if none
 
-	// The lockout state, read once per turn before the first action and
+	// The lockout state, read once per turn (prefetched with the lock) and
 	// kept current by the failures this turn counts.
 	lockKnown bool
 	lockedOut bool
+	counts    <-chan counts // a prefetch of the lockout counts, nil when none
 }
 
 // Handle runs one request: it loads (or creates) the session under its
@@ -380,6 +381,8 @@ func (t *turn) resume(ctx context.Context) (Reply, error) {
 // input handles text, button, digits, no_input and hangup.
 func (t *turn) input(ctx context.Context) (Reply, error) {
 	id := t.req.Session
+	t.prefetchCounts(ctx, id)
+	defer t.endPrefetch()
 	unlock, err := t.lock(ctx, id)
 	if err != nil {
 		return Reply{Session: id}, err
