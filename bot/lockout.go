@@ -43,10 +43,10 @@ func (t *turn) clientKey() string {
 
 // locked reports whether lookups are locked for this session or client.
 // The counters are read once per turn, both in one call (prefetchCounts
-// starts it with the lock); a failure
-// counted later in the turn updates the answer from the counts Incr
-// returns. A counter that cannot be read fails the turn as unavailable:
-// without it the brute-force limit cannot be enforced.
+// starts it with the lock); a failure counted later in the turn updates
+// the answer from the counts Incr returns. A counter that cannot be read
+// fails the turn as unavailable: without it the brute-force limit cannot
+// be enforced.
 func (t *turn) locked(ctx context.Context) (bool, error) {
 	if t.b.lockoutMax <= 0 {
 		return false, nil
