@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -573,11 +574,13 @@ func (t *turn) runAction(ctx context.Context, a *dialog.Action) (dialog.ActionRe
 		}
 	}
 
-	if t.req.Typing != nil {
-		t.req.Typing()
-	}
 	actx, cancel := context.WithDeadline(ctx, t.actionDeadline)
 	defer cancel()
+	if t.req.Typing != nil {
+		// Only a request that goes out to the shop makes the customer
+		// wait; an answer from the cache comes within milliseconds.
+		actx = upgates.WithRequestHook(actx, sync.OnceFunc(t.req.Typing))
+	}
 	verified := t.rec.Verified
 	res := b.apps.Run(actx, apps.Call{
 		App:    a.App,

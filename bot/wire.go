@@ -37,8 +37,10 @@ type Request struct {
 	Value        string // button value
 	Digits       string
 
-	// Typing, if set, is called before the bot makes a slow call (a shop
-	// request), so the transport can show a typing indicator.
+	// Typing, if set, is called when an action sends a request to the
+	// shop (at most once per action; not when the answer comes from a
+	// cache, which takes milliseconds), so the transport can show a
+	// typing indicator while the customer waits.
 	Typing func()
 }
 

@@ -371,6 +371,7 @@ func (c *Client) send(ctx context.Context, r request, payload []byte) (*response
 	}
 	req.Header.Set("User-Agent", "samoobsluha-upgates/1")
 
+	runRequestHook(ctx)
 	release, err := c.limiter.Acquire(ctx, c.shopKey)
 	if err != nil {
 		return nil, fmt.Errorf("upgates: %s: wait for a free slot: %w", r.endpoint, err)
