@@ -33,6 +33,7 @@ type compareConfig struct {
 	orders                         int
 	d, warmup, idleHold, countDur  time.Duration
 	turnTimeout                    time.Duration
+	floorAutopipeline              bool
 }
 
 // target is one server under test in a compare run.
@@ -65,6 +66,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&cc.c, "c", 500, "concurrent conversations")
 	fs.DurationVar(&cc.d, "d", 20*time.Second, "duration of each measured run")
 	fs.IntVar(&cc.rounds, "rounds", 2, "measured runs per server, alternating floor and samoobsluha")
+	fs.BoolVar(&cc.floorAutopipeline, "floor-autopipeline", false, "run the floor with go-redis's autopipeliner (loadgen floor -autopipeline): a stricter comparison than the issue's floor of 2 round trips per frame")
 	fs.DurationVar(&cc.warmup, "warmup", 5*time.Second, "unmeasured run per server first")
 	fs.IntVar(&cc.idle, "idle", 10000, "idle connections to hold per server (0 skips)")
 	fs.DurationVar(&cc.idleHold, "idle-hold", 10*time.Second, "how long idle connections are held before memory is read")
@@ -115,7 +117,11 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 	start := func(name, redisURL string) (*loadtest.Process, error) {
 		if name == "floor" {
-			return loadtest.StartProcess(ctx, loadtest.ProcessConfig{Path: self, Args: []string{"floor", "-addr", "127.0.0.1:0", "-redis-url", redisURL}, Ready: reFloor, Log: childLog})
+			args := []string{"floor", "-addr", "127.0.0.1:0", "-redis-url", redisURL}
+			if cc.floorAutopipeline {
+				args = append(args, "-autopipeline")
+			}
+			return loadtest.StartProcess(ctx, loadtest.ProcessConfig{Path: self, Args: args, Ready: reFloor, Log: childLog})
 		}
 		return loadtest.StartProcess(ctx, loadtest.ProcessConfig{
 			Path: cc.bin,
@@ -431,6 +437,9 @@ func writeReport(w io.Writer, cc compareConfig, machine, redisVersion string, fl
 		fmt.Fprintf(w, "Shop: the fake Upgates shop (separate process) with %d extra orders; every samoobsluha conversation asks about an order no earlier one asked about, so its first lookup goes to the shop; at most 3 requests in flight, as Upgates allows.\n", cc.orders)
 	} else {
 		fmt.Fprintf(w, "Shop: the fake Upgates shop (separate process); every conversation asks about one of three demo orders, so lookups are answered from samoobsluha's cache (this measures the server, not the shop).\n")
+	}
+	if cc.floorAutopipeline {
+		fmt.Fprintf(w, "Floor: with go-redis's autopipeliner (-floor-autopipeline), a stricter baseline than the floor of 2 round trips per frame.\n")
 	}
 	fmt.Fprintf(w, "Conversation: 7 turns (hello, status button, order number, e-mail -> status, parcel -> tracking link, invoice -> invoice link, done -> end), answers checked for samoobsluha.\n")
 	fmt.Fprintf(w, "Figures are medians over the measured runs; the ratio is samoobsluha / floor.\n\n")

@@ -8,7 +8,7 @@ Usage:
 	loadgen compare -bin PATH [flags]
 	loadgen run   [-url ws://127.0.0.1:8080/ws?bot=default] [-c 100] [-d 20s] [-check=true] [-pid PID] [-sources 32] [-turn-timeout 30s]
 	loadgen idle  [-url ...] [-n 10000] [-hold 10s] [-pid PID] [-sources 32]
-	loadgen floor [-addr 127.0.0.1:8090] [-redis-url redis://127.0.0.1:6379/0] [-prefix floor:]
+	loadgen floor [-addr 127.0.0.1:8090] [-redis-url redis://127.0.0.1:6379/0] [-prefix floor:] [-autopipeline]
 	loadgen shop  [-addr 127.0.0.1:9090] [-latency 0] [-max-concurrent 3]
 
 compare runs the whole benchmark with one command and prints a Markdown
@@ -31,6 +31,10 @@ through a counting proxy at low concurrency. Flags of compare:
 	-count-d 5s        duration of the counting pass (C=10)
 	-sources 64        loopback source addresses (127.0.0.1..N) to dial from
 	-turn-timeout 30s  deadline of one turn
+	-floor-autopipeline  run the floor with go-redis's autopipeliner (its
+	                   GET and SET then share round trips, as samoobsluha's
+	                   commands do): a stricter baseline than the issue's
+	                   floor of 2 round trips per frame
 	-redis-server ""   redis-server binary (default from PATH)
 	-out FILE          also write the report to FILE
 	-log FILE          write the children's output to FILE

@@ -149,6 +149,7 @@ func runFloor(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:8090", "address to listen on")
 	redisURL := fs.String("redis-url", "redis://127.0.0.1:6379/0", "Redis URL")
 	prefix := fs.String("prefix", "floor:", "Redis key prefix")
+	autopipeline := fs.Bool("autopipeline", false, "send the floor's GET and SET through go-redis's autopipeliner, as samoobsluha does (the floor as the issue defines it makes 2 round trips per frame)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -164,7 +165,15 @@ func runFloor(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
-	fl := floor.New(rdb, floor.Options{Prefix: *prefix, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	var client redis.UniversalClient = rdb
+	if *autopipeline {
+		ap, err := rdb.AutoPipeline()
+		if err != nil {
+			return fmt.Errorf("redis autopipeline: %w", err)
+		}
+		client = ap
+	}
+	fl := floor.New(client, floor.Options{Prefix: *prefix, Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	return serveHTTP(ctx, *addr, fl, stdout, "floor is listening on http://%s\n", fl.Shutdown)
 }
 
