@@ -24,6 +24,12 @@ const (
 // pdfKey is the cache key of an invoice PDF of this bot's shop.
 func (a *Apps) pdfKey(invoice string) string { return "apps:invoice-pdf:" + a.bot + ":" + invoice }
 
+// foundKey is the cache key of a small marker stored with an invoice PDF
+// (same time to live), so that giving out another link costs a read of a
+// byte instead of the whole PDF (often tens of kilobytes). A marker whose
+// PDF is gone (evicted) is harmless: OpenInvoice then reads the shop.
+func (a *Apps) foundKey(invoice string) string { return "apps:invoice-found:" + a.bot + ":" + invoice }
+
 // orderDocuments is order_documents: for the owner of the order, whether its
 // invoice exists and our own signed, expiring download link. It fetches the
 // PDF once (UPGATES-API.md §14.11: 200 application/pdf is "found", 404 is
@@ -47,9 +53,8 @@ func (a *Apps) orderDocuments(ctx context.Context, c Call) Result {
 		r.Err = fmt.Errorf("order %.20s…: numbers too long for an invoice link", o.OrderNumber)
 		return r
 	}
-	key := a.pdfKey(o.InvoiceNumber)
 	ttl := a.opts.InvoiceTTL
-	if _, ok, err := a.pdfs.Get(ctx, key); err == nil && ok {
+	if _, ok, err := a.pdfs.Get(ctx, a.foundKey(o.InvoiceNumber)); err == nil && ok {
 		// Fetched for an earlier link that has not expired yet: found, and
 		// asking again costs nothing.
 		return a.invoiceLink(r, fields, o, ttl)
@@ -65,7 +70,7 @@ func (a *Apps) orderDocuments(ctx context.Context, c Call) Result {
 		r.Err = err
 		return r
 	}
-	_ = a.pdfs.Set(ctx, key, pdf, ttl) // a miss later costs one call, no more
+	a.storePDF(ctx, o.InvoiceNumber, pdf, ttl)
 	return a.invoiceLink(r, fields, o, ttl)
 }
 
@@ -120,7 +125,15 @@ func (a *Apps) OpenInvoice(ctx context.Context, token string) (fileName string, 
 	}
 	// Keep it for repeated downloads until the link expires.
 	if ttl := time.Unix(cl.Expiry, 0).Sub(a.opts.Now()); ttl > 0 {
-		_ = a.pdfs.Set(ctx, a.pdfKey(cl.Invoice), b, ttl)
+		a.storePDF(ctx, cl.Invoice, b, ttl)
 	}
 	return name, io.NopCloser(bytes.NewReader(b)), nil
+}
+
+// storePDF keeps an invoice's PDF and its found marker for ttl. A failed
+// write costs a later link or download one shop call, no more.
+func (a *Apps) storePDF(ctx context.Context, invoice string, pdf []byte, ttl time.Duration) {
+	if a.pdfs.Set(ctx, a.pdfKey(invoice), pdf, ttl) == nil {
+		_ = a.pdfs.Set(ctx, a.foundKey(invoice), []byte{1}, ttl)
+	}
 }
