@@ -84,17 +84,19 @@
 // transcript:{<id>} and lock:{<id>}, so a session's keys share a slot
 // (the prefix must then hold no braces).
 //
-// A turn costs two round trips: LockGet sends SET NX PX and HMGET
-// together (no script: the read is dropped when the lock is busy, and a
-// read just after the lock was taken is the one it protects); SaveUnlock
-// is one EVALSHA of a script that checks the lock's owner token, deletes
-// the lock, compares the version field, writes both fields, appends the
-// turn's transcript entries (RPUSH, LTRIM) and sets both expiries. Get
-// is one HMGET; Transcript is one LRANGE (a resume's history). Save is
-// one EVALSHA (the version check, writes and expiries without the lock).
-// Lock is one SET NX PX when free; LockGet and Lock poll with a backoff
-// capped at LockPoll (50 ms) while the lock is busy; unlock and
-// TurnLock.Unlock are one EVALSHA compare-and-delete.
+// A turn costs two round trips: LockGet is one EVALSHA of a script that
+// runs SET NX PX and, when the lock was taken, HMGET; SaveUnlock is one
+// EVALSHA of a script that checks the lock's owner token, deletes the
+// lock, compares the version field, writes both fields, appends the
+// turn's transcript entries (RPUSH, LTRIM) and sets both expiries. Get is
+// one HMGET; Transcript is one LRANGE (a resume's history). Save is one
+// EVALSHA (the version check, writes and expiries without the lock). Lock
+// is one SET NX PX when free; LockGet and Lock poll with a backoff capped
+// at LockPoll (50 ms) while the lock is busy; unlock and TurnLock.Unlock
+// are one EVALSHA compare-and-delete. LockGet stays a script rather than
+// SET NX PX and HMGET sent together: the autopipeliner (below) may send
+// two commands of one call in two batches when it is idle, which would
+// cost a lone caller two round trips.
 // After a Redis restart or SCRIPT FLUSH the first run of each script
 // costs one extra EVAL. Every operation touches the keys of one session
 // only, so the store works on Redis Cluster.

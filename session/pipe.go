@@ -15,7 +15,9 @@ import (
 // by a pair per batch, which is most of what a turn costs Redis and a
 // large part of what it costs this process (docs/benchmarks.md). A lone
 // command still costs one round trip, so the per-call round-trip counts
-// documented on the types are unchanged.
+// documented on the types are unchanged, but for calls that send several
+// commands (do with more than one): when the pipeline is idle the first
+// may leave alone and the rest in the next batch.
 //
 // The autopipeliner runs a queued command on its own context, so pipe
 // waits for the answer only until the caller's context ends; the command

@@ -218,12 +218,11 @@ const releaseTimeout = 2 * time.Second
 //
 // Round trips per call (EVALSHA falls back to EVAL once after a Redis
 // restart or SCRIPT FLUSH, adding one): LockGet 1 when uncontended
-// (SET NX PX and HMGET sent together; one more per poll while busy),
-// TurnLock.SaveUnlock 1 (EVALSHA), TurnLock.Unlock 1 (EVALSHA), Get 1
-// (HMGET), Transcript 1 (LRANGE), Save 1 (EVALSHA), Lock 1 when
-// uncontended (SET NX PX; one more per poll while busy), unlock 1
-// (EVALSHA), Delete 1, Ping 1. A turn is therefore two round trips:
-// LockGet and SaveUnlock.
+// (EVALSHA; one more per poll while busy), TurnLock.SaveUnlock 1
+// (EVALSHA), TurnLock.Unlock 1 (EVALSHA), Get 1 (HMGET), Transcript 1
+// (LRANGE), Save 1 (EVALSHA), Lock 1 when uncontended (SET NX PX; one
+// more per poll while busy), unlock 1 (EVALSHA), Delete 1, Ping 1. A turn is therefore two
+// round trips: LockGet and SaveUnlock.
 type RedisStore struct {
 	p        pipe
 	cluster  bool // keys carry a hash tag so a session's keys share a slot
@@ -293,6 +292,16 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
+`)
+
+// lockGetScript takes the turn lock and reads the session: KEYS[1] the
+// lock, KEYS[2] the session hash, ARGV[1] the owner token, ARGV[2] the
+// lock TTL in ms. It returns 0 when the lock is busy, else HMGET v d.
+var lockGetScript = newScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return 0
+end
+return redis.call('HMGET', KEYS[2], 'v', 'd')
 `)
 
 // saveScript is the versioned write, fenced by the turn lock when a token
@@ -451,7 +460,7 @@ func (r *RedisStore) Lock(ctx context.Context, id string) (func(), error) {
 }
 
 // LockGet takes the turn lock of session id and reads the session in one
-// round trip (SET NX PX and HMGET together), polling with a
+// script (SET NX PX, then HMGET when the lock was taken), polling with a
 // backoff capped at LockPoll while the lock is busy, until ctx ends (then
 // the error wraps ErrLocked and the context's error). A Redis failure, or
 // Redis not answering the first attempt before ctx ends, returns an error
@@ -466,23 +475,16 @@ func (r *RedisStore) LockGet(ctx context.Context, id string) (TurnLock, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
 		}
-		// SET NX and HMGET go together in one round trip. They need no
-		// script: a session read just after the lock was taken is the
-		// one the lock protects (a writer that lost its lock cannot save,
-		// and the version fences the rest), and a read while the lock is
-		// busy is dropped.
-		set := redis.NewBoolCmd(ctx, "set", keys[0], token, "px", r.lockTTL.Milliseconds(), "nx")
-		get := redis.NewSliceCmd(ctx, "hmget", keys[1], "v", "d")
-		err := r.p.do(ctx, set, get)
+		res, err := r.p.eval(ctx, lockGetScript, keys, token, r.lockTTL.Milliseconds()).Result()
 		if err != nil {
 			if busy && ctx.Err() != nil {
 				return nil, fmt.Errorf("lock session %s: %w (%w)", id, ErrLocked, context.Cause(ctx))
 			}
 			return nil, storeError(ctx, "lock session "+id, err)
 		}
-		if set.Val() {
+		if vals, ok := res.([]any); ok {
 			t := &redisTurn{r: r, id: id, keys: keys, token: token, base: context.WithoutCancel(ctx)}
-			s, err := parseStored("lock and get session "+id, get.Val())
+			s, err := parseStored("lock and get session "+id, vals)
 			switch {
 			case errors.Is(err, ErrNotFound):
 			case err != nil:
