@@ -93,8 +93,9 @@ var errBadTTL = errors.New("must be positive")
 
 // RedisCache keeps byte values with a time to live in Redis, shared by all
 // instances, at prefix+key. It does not own the client. It is safe for
-// concurrent use. Round trips: Get 1, Set 1, Delete 1 (a pipeline of one
-// DEL per key, so keys may live in different Cluster slots).
+// concurrent use. Round trips: Get 1, Set 1, Delete 1 (one DEL per key,
+// sent together, so keys may live in different Cluster slots; see pipe
+// for when they take more than one).
 type RedisCache struct {
 	p      pipe
 	prefix string

@@ -112,8 +112,8 @@ func (m *MemoryCounter) Reset(ctx context.Context, key string) error {
 // by all instances (for brute-force lockout). A window starts at the first
 // Incr of a key and ends when the key expires. It does not own the client.
 // It is safe for concurrent use. Round trips: Incr 1 (EVALSHA), Count 1,
-// Counts 1 (MGET; on Cluster one pipeline of GETs, as the keys may live
-// in different slots), Reset 1.
+// Counts 1 (MGET; on Cluster one GET per key, sent together, as the keys
+// may live in different slots), Reset 1.
 type RedisCounter struct {
 	p       pipe
 	prefix  string
