@@ -524,7 +524,7 @@ func (t *turn) drive(ctx context.Context, st dialog.State, out dialog.Output) (R
 	}
 	after, _ := json.Marshal(st.Vars)
 	if varsChanged || t.isNew || !bytes.Equal(before, after) {
-		rep.Vars = publicVars(st.Vars)
+		rep.Vars = st.PublicVars()
 	}
 	if t.channel == dialog.ChannelVoice {
 		rep.Voice = t.voiceReply(out)
@@ -672,17 +672,6 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
-}
-
-// publicVars copies the public variables, dropping any $ name defensively.
-func publicVars(vars map[string]any) map[string]any {
-	out := make(map[string]any, len(vars))
-	for k, v := range vars {
-		if !strings.HasPrefix(k, "$") {
-			out[k] = v
-		}
-	}
-	return out
 }
 
 // render converts engine messages to wire messages for the channel.
